@@ -1,0 +1,214 @@
+package io.paypulse.schemas;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.CreateTopicsOptions;
+import org.apache.kafka.clients.admin.CreateTopicsResult;
+import org.apache.kafka.clients.admin.DescribeTopicsOptions;
+import org.apache.kafka.clients.admin.ListTopicsOptions;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.KafkaFuture;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Creates the Kafka topics of the contract that a cluster does not have yet. Idempotent: existing
+ * topics are left alone, and one whose partition count differs from the spec is reported, not changed.
+ */
+public final class TopicProvisioner {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TopicProvisioner.class);
+
+    /** A sensible bound for one provisioning run against a healthy cluster. */
+    public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
+
+    private final Admin admin;
+    private final Duration timeout;
+    private final String target;
+
+    /**
+     * @param admin admin client to use; not closed by this class
+     * @param timeout bound on each round trip to the cluster
+     */
+    public TopicProvisioner(Admin admin, Duration timeout) {
+        this(admin, timeout, "Kafka");
+    }
+
+    private TopicProvisioner(Admin admin, Duration timeout, String target) {
+        this.admin = Objects.requireNonNull(admin, "admin");
+        this.timeout = Objects.requireNonNull(timeout, "timeout");
+        if (timeout.isNegative() || timeout.isZero()) {
+            throw new IllegalArgumentException("timeout must be positive, was " + timeout);
+        }
+        this.target = target;
+    }
+
+    /** Opens an admin client on {@code bootstrapServers}, provisions {@code specs}, and closes it. */
+    public static Result provision(String bootstrapServers, Collection<TopicSpec> specs, Duration timeout) {
+        if (bootstrapServers == null || bootstrapServers.isBlank()) {
+            throw new IllegalArgumentException("bootstrapServers is empty: set KAFKA_BOOTSTRAP_SERVERS, e.g. localhost:9092");
+        }
+        Properties props = new Properties();
+        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        // Without these the admin client keeps retrying an absent broker for a minute per call.
+        int timeoutMs = (int) Math.min(Integer.MAX_VALUE, timeout.toMillis());
+        props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, timeoutMs);
+        props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, timeoutMs);
+        props.put(AdminClientConfig.CLIENT_ID_CONFIG, "paypulse-topic-provisioner");
+        try (Admin admin = Admin.create(props)) {
+            return new TopicProvisioner(admin, timeout, "Kafka at " + bootstrapServers).provision(specs);
+        }
+    }
+
+    /** Creates the missing topics among {@code specs} and checks the partition count of the others. */
+    public Result provision(Collection<TopicSpec> specs) {
+        Set<String> existing = await(
+                admin.listTopics(new ListTopicsOptions().timeoutMs(timeoutMs())).names(), "list topics");
+
+        List<String> created = new ArrayList<>();
+        List<TopicSpec> present = new ArrayList<>();
+        List<TopicSpec> missing = new ArrayList<>();
+        for (TopicSpec spec : specs) {
+            (existing.contains(spec.name()) ? present : missing).add(spec);
+        }
+
+        if (!missing.isEmpty()) {
+            CreateTopicsResult result = admin.createTopics(
+                    missing.stream().map(TopicSpec::toNewTopic).toList(),
+                    new CreateTopicsOptions().timeoutMs(timeoutMs()));
+            for (TopicSpec spec : missing) {
+                try {
+                    await(result.values().get(spec.name()), "create topic " + spec.name());
+                    created.add(spec.name());
+                    LOG.info("event=topic_created topic={} partitions={} replication_factor={} config=\"{}\"",
+                            spec.name(), spec.partitions(),
+                            spec.replicationFactor().map(String::valueOf).orElse("cluster_default"),
+                            spec.config().entrySet().stream().map(c -> c.getKey() + "=" + c.getValue())
+                                    .collect(Collectors.joining(" ")));
+                } catch (ProvisioningException e) {
+                    // Another provisioner (a second bridge instance starting) won the race; the
+                    // topic exists, which is all this method promises.
+                    if (e.getCause() instanceof TopicExistsException) {
+                        present.add(spec);
+                    } else {
+                        throw e;
+                    }
+                }
+            }
+        }
+
+        List<PartitionMismatch> mismatches = checkPartitions(present);
+        List<String> alreadyPresent = present.stream().map(TopicSpec::name).toList();
+        return new Result(List.copyOf(created), alreadyPresent, mismatches);
+    }
+
+    private List<PartitionMismatch> checkPartitions(List<TopicSpec> present) {
+        if (present.isEmpty()) {
+            return List.of();
+        }
+        Map<String, TopicDescription> descriptions = describeOnceVisible(present.stream().map(TopicSpec::name).toList());
+        List<PartitionMismatch> mismatches = new ArrayList<>();
+        for (TopicSpec spec : present) {
+            int actual = descriptions.get(spec.name()).partitions().size();
+            if (actual != spec.partitions()) {
+                mismatches.add(new PartitionMismatch(spec.name(), spec.partitions(), actual));
+                // Not fixed automatically: Kafka can only add partitions, and adding them moves keys
+                // to other partitions, which breaks per-event-id ordering for records in flight.
+                LOG.warn("event=topic_partition_mismatch topic={} expected_partitions={} actual_partitions={} action=none",
+                        spec.name(), spec.partitions(), actual);
+            }
+        }
+        return List.copyOf(mismatches);
+    }
+
+    /**
+     * Describes topics, waiting for them to show up: a topic that was just created (here or by a
+     * racing instance) is listed by the controller a moment before every broker can describe it.
+     */
+    private Map<String, TopicDescription> describeOnceVisible(List<String> names) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        long pauseMs = 50;
+        while (true) {
+            try {
+                return await(admin.describeTopics(names, new DescribeTopicsOptions().timeoutMs(timeoutMs()))
+                        .allTopicNames(), "describe topics " + names);
+            } catch (ProvisioningException e) {
+                if (!(e.getCause() instanceof UnknownTopicOrPartitionException) || System.nanoTime() > deadline) {
+                    throw e;
+                }
+            }
+            try {
+                Thread.sleep(pauseMs);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new ProvisioningException("Interrupted while waiting for " + target + " to describe " + names, e);
+            }
+            pauseMs = Math.min(1000, pauseMs * 2);
+        }
+    }
+
+    private int timeoutMs() {
+        return (int) Math.min(Integer.MAX_VALUE, timeout.toMillis());
+    }
+
+    private <T> T await(KafkaFuture<T> future, String what) {
+        try {
+            return future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ProvisioningException("Interrupted while waiting for " + target + " to " + what, e);
+        } catch (TimeoutException e) {
+            throw unreachable(what, e);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause() == null ? e : e.getCause();
+            if (cause instanceof org.apache.kafka.common.errors.TimeoutException) {
+                throw unreachable(what, cause);
+            }
+            throw new ProvisioningException(target + " refused to " + what + ": " + cause.getMessage(), cause);
+        }
+    }
+
+    private ProvisioningException unreachable(String what, Throwable cause) {
+        return new ProvisioningException(target + " did not answer within " + timeout.toSeconds()
+                + "s (" + what + "); start it or set KAFKA_BOOTSTRAP_SERVERS", cause);
+    }
+
+    /**
+     * What a provisioning run did.
+     *
+     * @param created topics this run created
+     * @param alreadyPresent topics that existed before (left unchanged)
+     * @param partitionMismatches existing topics whose partition count differs from the spec
+     */
+    public record Result(List<String> created, List<String> alreadyPresent, List<PartitionMismatch> partitionMismatches) {
+        public Result {
+            created = List.copyOf(created);
+            alreadyPresent = List.copyOf(alreadyPresent);
+            partitionMismatches = List.copyOf(partitionMismatches);
+        }
+    }
+
+    /**
+     * An existing topic whose partition count differs from its spec.
+     *
+     * @param topic topic name
+     * @param expected partitions in the spec
+     * @param actual partitions on the cluster
+     */
+    public record PartitionMismatch(String topic, int expected, int actual) {
+    }
+}

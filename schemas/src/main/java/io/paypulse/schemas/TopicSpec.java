@@ -1,0 +1,64 @@
+package io.paypulse.schemas;
+
+import java.util.Collections;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
+import org.apache.kafka.clients.admin.NewTopic;
+
+/**
+ * One Kafka topic as the contract in {@code kafka/topics.json} defines it: name, partition count,
+ * optional replication factor (absent means the cluster default) and topic-level configs.
+ *
+ * @param name topic name
+ * @param description what the topic holds, for people
+ * @param partitions partition count, at least 1
+ * @param replicationFactor replication factor, or empty to use the cluster's {@code default.replication.factor}
+ * @param config topic-level configs passed to Kafka verbatim, e.g. {@code retention.ms}
+ */
+public record TopicSpec(
+        String name,
+        String description,
+        int partitions,
+        Optional<Short> replicationFactor,
+        Map<String, String> config) {
+
+    // Kafka's own rule for legal topic names (see org.apache.kafka.common.internals.Topic).
+    private static final Pattern LEGAL_NAME = Pattern.compile("[a-zA-Z0-9._-]{1,249}");
+
+    public TopicSpec {
+        Objects.requireNonNull(name, "name");
+        if (!LEGAL_NAME.matcher(name).matches() || name.equals(".") || name.equals("..")) {
+            throw new IllegalArgumentException("Topic name '" + name
+                    + "' is not a legal Kafka topic name: use 1-249 characters from [a-zA-Z0-9._-]");
+        }
+        if (description == null || description.isBlank()) {
+            throw new IllegalArgumentException("Topic " + name + " needs a description saying what it holds");
+        }
+        if (partitions < 1) {
+            throw new IllegalArgumentException("Topic " + name + " has partitions=" + partitions + ": it needs at least 1");
+        }
+        Objects.requireNonNull(replicationFactor, "replicationFactor (use Optional.empty() for the cluster default)");
+        replicationFactor.ifPresent(rf -> {
+            if (rf < 1) {
+                throw new IllegalArgumentException("Topic " + name + " has replicationFactor=" + rf
+                        + ": it needs at least 1, or leave it out to use the cluster default");
+            }
+        });
+        Objects.requireNonNull(config, "config");
+        config.forEach((key, value) -> {
+            if (key == null || key.isBlank() || value == null) {
+                throw new IllegalArgumentException("Topic " + name + " has a config entry without a key or value");
+            }
+        });
+        // Sorted so logs and comparisons are stable whatever order the file used.
+        config = Collections.unmodifiableMap(new TreeMap<>(config));
+    }
+
+    /** The request to create this topic; no replication factor unless the spec pins one. */
+    public NewTopic toNewTopic() {
+        return new NewTopic(name, Optional.of(partitions), replicationFactor).configs(config);
+    }
+}

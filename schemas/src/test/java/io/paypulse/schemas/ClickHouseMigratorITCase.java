@@ -1,0 +1,219 @@
+package io.paypulse.schemas;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Migrations against a real ClickHouse server, each test in a database of its own. */
+class ClickHouseMigratorITCase {
+
+    private ClickHouseConfig config;
+
+    @BeforeEach
+    void ownDatabase() {
+        config = LocalServers.clickHouse().withDatabase("it_migrate_" + UUID.randomUUID().toString().replace("-", ""));
+    }
+
+    @AfterEach
+    void dropDatabase() throws SQLException {
+        if (config != null) {
+            execute("DROP DATABASE IF EXISTS " + config.database() + " SYNC");
+        }
+    }
+
+    @Test
+    void appliesToAFreshDatabaseAndRecordsExactlyOneRowPerFile() throws SQLException {
+        MigrationResult result = new ClickHouseMigrator(config).migrate();
+
+        assertEquals(new MigrationResult(config.database(), List.of(1), List.of()), result);
+        assertEquals(List.of("schema_migrations", "stripe_events"),
+                column("SELECT name FROM system.tables WHERE database = '" + config.database() + "' ORDER BY name"));
+        assertEquals(expectedMigrationRows(), migrationRows());
+    }
+
+    @Test
+    void stripeEventsHasTheContractedShape() throws SQLException {
+        new ClickHouseMigrator(config).migrate();
+
+        Map<String, String> columns = new TreeMap<>();
+        query("SELECT name, type FROM system.columns WHERE database = '" + config.database()
+                + "' AND table = 'stripe_events'", rs -> columns.put(rs.getString(1), rs.getString(2)));
+        assertEquals(new TreeMap<>(Map.ofEntries(
+                Map.entry("event_id", "String"),
+                Map.entry("type", "LowCardinality(String)"),
+                Map.entry("created", "DateTime('UTC')"),
+                Map.entry("api_version", "LowCardinality(String)"),
+                Map.entry("account", "String"),
+                Map.entry("livemode", "Bool"),
+                Map.entry("received_at", "DateTime64(3, 'UTC')"),
+                Map.entry("bridge_instance", "LowCardinality(String)"),
+                Map.entry("payload", "String"),
+                Map.entry("ingested_at", "DateTime64(3, 'UTC')"),
+                Map.entry("version", "UInt64"))), columns);
+        assertEquals(List.of("ReplacingMergeTree|event_id|toYYYYMM(created)"),
+                column("SELECT engine || '|' || sorting_key || '|' || partition_key FROM system.tables WHERE database = '"
+                        + config.database() + "' AND name = 'stripe_events'"));
+
+        // Two deliveries of one event collapse to one row: the property the table exists for.
+        for (int i = 0; i < 2; i++) {
+            execute("INSERT INTO " + config.database() + ".stripe_events (event_id, type, created, api_version, account,"
+                    + " livemode, received_at, bridge_instance, payload) VALUES ('evt_it_1', 'charge.succeeded',"
+                    + " 1700000000, '2025-03-31.basil', '', false, 1700000000123, 'it', '{}')");
+        }
+        assertEquals(List.of("1"), column("SELECT count() FROM " + config.database() + ".stripe_events FINAL"));
+    }
+
+    @Test
+    void secondRunAppliesNothingAndLeavesTheSameRows() throws SQLException {
+        new ClickHouseMigrator(config).migrate();
+        List<String> before = migrationRowsWithTime();
+
+        MigrationResult again = new ClickHouseMigrator(config).migrate();
+
+        assertEquals(new MigrationResult(config.database(), List.of(), List.of(1)), again);
+        // Without FINAL: a second run must not even insert a duplicate row.
+        assertEquals(before, migrationRowsWithTime());
+        assertEquals(expectedMigrationRows(), migrationRows());
+    }
+
+    @Test
+    void changedAppliedMigrationIsRefused() throws SQLException {
+        new ClickHouseMigrator(config).migrate();
+        // A newer row for version 1 wins under ReplacingMergeTree(applied_at), just as if the file had
+        // been edited after it was applied.
+        execute("INSERT INTO " + config.database() + ".schema_migrations (version, name, checksum, applied_at)"
+                + " VALUES (1, 'stripe_events', 'deadbeef', now64(3) + INTERVAL 1 SECOND)");
+
+        MigrationException e = assertThrows(MigrationException.class, () -> new ClickHouseMigrator(config).migrate());
+
+        assertTrue(e.getMessage().contains("V001__stripe_events.sql was changed after it was applied"), e.getMessage());
+        assertTrue(e.getMessage().contains("recorded checksum deadbeef"), e.getMessage());
+        assertTrue(e.getMessage().contains("Refusing to continue"), e.getMessage());
+    }
+
+    @Test
+    void migrationAppliedByANewerReleaseIsTolerated() throws SQLException {
+        new ClickHouseMigrator(config).migrate();
+        execute("INSERT INTO " + config.database() + ".schema_migrations (version, name, checksum)"
+                + " VALUES (999, 'from_the_future', 'abc')");
+
+        // Older code must still start against a database a newer release has migrated.
+        MigrationResult result = new ClickHouseMigrator(config).migrate();
+
+        assertEquals(new MigrationResult(config.database(), List.of(), List.of(1)), result);
+    }
+
+    @Test
+    void failingStatementIsNamedByFileAndNumberAndNotRecorded() throws SQLException {
+        List<Migration> migrations = new ArrayList<>(Migration.bundled());
+        migrations.add(Migration.of("V002__broken.sql", """
+                CREATE TABLE IF NOT EXISTS ${database}.fine (a UInt8) ENGINE = Memory;
+                -- a type that does not exist; the semicolon in this comment is not a statement end
+                CREATE TABLE IF NOT EXISTS ${database}.broken (a NoSuchType) ENGINE = Memory;
+                """));
+
+        MigrationException e = assertThrows(MigrationException.class,
+                () -> new ClickHouseMigrator(config, migrations).migrate());
+
+        assertTrue(e.getMessage().contains("applying V002__broken.sql statement 2 of 2"), e.getMessage());
+        assertTrue(e.getMessage().contains("NoSuchType"), e.getMessage());
+        // V001 went through and is recorded; V002 is not, so a fixed file is applied next time.
+        assertEquals(expectedMigrationRows(), migrationRows());
+    }
+
+    @Test
+    void unreachableServerSaysHowToFixIt() throws IOException {
+        String url = "http://127.0.0.1:" + freePort();
+        ClickHouseConfig nowhere = new ClickHouseConfig(url, "default", "", config.database());
+
+        MigrationException e = assertThrows(MigrationException.class, () -> new ClickHouseMigrator(nowhere).migrate());
+
+        assertTrue(e.getMessage().startsWith("ClickHouse at " + url + " is not reachable: "), e.getMessage());
+        assertTrue(e.getMessage().endsWith("; start it or set CLICKHOUSE_URL"), e.getMessage());
+    }
+
+    @Test
+    void rejectedCredentialsAreReportedWithoutThePassword() {
+        String password = "pw-" + UUID.randomUUID();
+        ClickHouseConfig stranger = new ClickHouseConfig(config.url(), "it_no_such_user_" + UUID.randomUUID()
+                .toString().replace("-", ""), password, config.database());
+
+        MigrationException e = assertThrows(MigrationException.class, () -> new ClickHouseMigrator(stranger).migrate());
+
+        assertTrue(e.getMessage().contains("did not accept user '" + stranger.user() + "'"), e.getMessage());
+        assertTrue(e.getMessage().contains("check CLICKHOUSE_USER and CLICKHOUSE_PASSWORD"), e.getMessage());
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            assertFalse(String.valueOf(t).contains(password), "password leaked in " + t);
+        }
+    }
+
+    private List<String> expectedMigrationRows() {
+        return Migration.bundled().stream().map(m -> m.version() + "|" + m.name() + "|" + m.checksum()).toList();
+    }
+
+    private List<String> migrationRows() throws SQLException {
+        return column("SELECT toString(version) || '|' || name || '|' || checksum FROM " + config.database()
+                + ".schema_migrations FINAL ORDER BY version");
+    }
+
+    private List<String> migrationRowsWithTime() throws SQLException {
+        return column("SELECT toString(version) || '|' || checksum || '|' || toString(applied_at) FROM "
+                + config.database() + ".schema_migrations ORDER BY version, applied_at");
+    }
+
+    private List<String> column(String sql) throws SQLException {
+        List<String> values = new ArrayList<>();
+        query(sql, rs -> values.add(rs.getString(1)));
+        return values;
+    }
+
+    private interface RowReader {
+        void read(ResultSet rs) throws SQLException;
+    }
+
+    private void query(String sql, RowReader reader) throws SQLException {
+        try (Connection c = connect(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            while (rs.next()) {
+                reader.read(rs);
+            }
+        }
+    }
+
+    private void execute(String sql) throws SQLException {
+        try (Connection c = connect(); Statement s = c.createStatement()) {
+            s.execute(sql);
+        }
+    }
+
+    private Connection connect() throws SQLException {
+        Properties props = new Properties();
+        props.setProperty("user", config.user());
+        props.setProperty("password", config.password());
+        return DriverManager.getConnection(config.jdbcUrl(), props);
+    }
+
+    private static int freePort() throws IOException {
+        // Bound and released at once: nothing listens there afterwards, so connecting is refused.
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}

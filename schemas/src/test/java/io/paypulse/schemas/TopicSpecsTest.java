@@ -1,0 +1,101 @@
+package io.paypulse.schemas;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.junit.jupiter.api.Test;
+
+class TopicSpecsTest {
+
+    private static final long DAY_MS = 24L * 60 * 60 * 1000;
+
+    @Test
+    void topicConstantsMatchTheSpecFile() {
+        assertEquals(List.of(Topics.STRIPE_EVENTS, Topics.STRIPE_EVENTS_DLQ), TopicSpecs.load().names());
+    }
+
+    @Test
+    void stripeEventsSpec() {
+        TopicSpec spec = TopicSpecs.load().get(Topics.STRIPE_EVENTS);
+        assertEquals(12, spec.partitions());
+        assertEquals(Optional.empty(), spec.replicationFactor());
+        assertEquals(String.valueOf(7 * DAY_MS), spec.config().get("retention.ms"));
+        assertEquals("delete", spec.config().get("cleanup.policy"));
+        assertTrue(!spec.description().isBlank());
+    }
+
+    @Test
+    void dlqSpec() {
+        TopicSpec spec = TopicSpecs.load().get(Topics.STRIPE_EVENTS_DLQ);
+        assertEquals(3, spec.partitions());
+        assertEquals(Optional.empty(), spec.replicationFactor());
+        assertEquals(String.valueOf(30 * DAY_MS), spec.config().get("retention.ms"));
+        assertEquals("delete", spec.config().get("cleanup.policy"));
+    }
+
+    @Test
+    void newTopicLeavesReplicationToTheClusterUnlessPinned() {
+        NewTopic request = TopicSpecs.load().get(Topics.STRIPE_EVENTS).toNewTopic();
+        assertEquals(12, request.numPartitions());
+        assertEquals(-1, request.replicationFactor(), "-1 asks the broker for default.replication.factor");
+        assertEquals("604800000", request.configs().get("retention.ms"));
+
+        TopicSpec pinned = new TopicSpec("t", "d", 1, Optional.of((short) 3), Map.of());
+        assertEquals(3, pinned.toNewTopic().replicationFactor());
+    }
+
+    @Test
+    void explicitReplicationFactorIsRead() {
+        TopicSpecs specs = TopicSpecs.parse("""
+                {"topics": [{"name": "a", "description": "d", "partitions": 2, "replicationFactor": 3}]}
+                """, "test");
+        assertEquals(Optional.of((short) 3), specs.get("a").replicationFactor());
+        assertEquals(Map.of(), specs.get("a").config());
+    }
+
+    @Test
+    void unknownFieldIsRejectedByName() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> TopicSpecs.parse("""
+                {"topics": [{"name": "a", "description": "d", "partition": 2}]}
+                """, "test.json"));
+        assertTrue(e.getMessage().contains("test.json topics[0]") && e.getMessage().contains("\"partition\""),
+                e.getMessage());
+    }
+
+    @Test
+    void numericConfigValueIsRejected() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> TopicSpecs.parse("""
+                {"topics": [{"name": "a", "description": "d", "partitions": 1, "config": {"retention.ms": 5}}]}
+                """, "test"));
+        assertTrue(e.getMessage().contains("retention.ms"), e.getMessage());
+    }
+
+    @Test
+    void duplicateTopicIsRejected() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> TopicSpecs.parse("""
+                {"topics": [{"name": "a", "description": "d", "partitions": 1},
+                            {"name": "a", "description": "d", "partitions": 2}]}
+                """, "test"));
+        assertTrue(e.getMessage().contains("defined twice"), e.getMessage());
+    }
+
+    @Test
+    void invalidValuesAreRejected() {
+        assertThrows(IllegalArgumentException.class, () -> new TopicSpec("a", "d", 0, Optional.empty(), Map.of()));
+        assertThrows(IllegalArgumentException.class, () -> new TopicSpec("a b", "d", 1, Optional.empty(), Map.of()));
+        assertThrows(IllegalArgumentException.class, () -> new TopicSpec("a", " ", 1, Optional.empty(), Map.of()));
+        assertThrows(IllegalArgumentException.class, () -> new TopicSpec("a", "d", 1, Optional.of((short) 0), Map.of()));
+    }
+
+    @Test
+    void unknownTopicLookupSaysWhatExists() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> TopicSpecs.load().get("stripe.event"));
+        assertTrue(e.getMessage().contains(Topics.STRIPE_EVENTS), e.getMessage());
+    }
+}
