@@ -1,0 +1,209 @@
+package io.paypulse.bridge;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Properties;
+
+/**
+ * The bridge's whole configuration, parsed once from environment variables (flags override them),
+ * with defaults and validation. Secrets are held here and nowhere else, and never printed.
+ */
+public record BridgeConfig(
+        int port,
+        String bindHost,
+        List<String> webhookSecrets,
+        Duration signatureTolerance,
+        int maxBodyBytes,
+        String kafkaBootstrapServers,
+        Properties kafkaClientProperties,
+        Duration kafkaAckTimeout,
+        Duration producerLinger,
+        Duration shutdownTimeout,
+        String instanceId) {
+
+    public static final String ENV_PORT = "BRIDGE_PORT";
+    public static final String ENV_BIND_HOST = "BRIDGE_BIND_HOST";
+    public static final String ENV_SECRETS = "STRIPE_WEBHOOK_SECRET";
+    public static final String ENV_TOLERANCE = "STRIPE_WEBHOOK_TOLERANCE_SECONDS";
+    public static final String ENV_MAX_BODY = "BRIDGE_MAX_BODY_BYTES";
+    public static final String ENV_KAFKA = "KAFKA_BOOTSTRAP_SERVERS";
+    public static final String ENV_KAFKA_CLIENT_CONFIG = "KAFKA_CLIENT_CONFIG";
+    public static final String ENV_ACK_TIMEOUT = "BRIDGE_KAFKA_ACK_TIMEOUT_MS";
+    public static final String ENV_LINGER = "BRIDGE_KAFKA_LINGER_MS";
+    public static final String ENV_SHUTDOWN_TIMEOUT = "BRIDGE_SHUTDOWN_TIMEOUT_MS";
+    public static final String ENV_INSTANCE_ID = "BRIDGE_INSTANCE_ID";
+
+    public static final int DEFAULT_PORT = 8080;
+    public static final String DEFAULT_BIND_HOST = "0.0.0.0";
+    public static final long DEFAULT_TOLERANCE_SECONDS = 300;
+    public static final int DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
+    public static final String DEFAULT_KAFKA = "localhost:9092";
+    public static final long DEFAULT_ACK_TIMEOUT_MS = 5_000;
+    public static final long DEFAULT_LINGER_MS = 2;
+    public static final long DEFAULT_SHUTDOWN_TIMEOUT_MS = 20_000;
+
+    public BridgeConfig {
+        Objects.requireNonNull(bindHost, "bindHost");
+        Objects.requireNonNull(kafkaBootstrapServers, "kafkaBootstrapServers");
+        Objects.requireNonNull(instanceId, "instanceId");
+        webhookSecrets = List.copyOf(webhookSecrets);
+        kafkaClientProperties = copy(kafkaClientProperties);
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException(ENV_PORT + " must be a port between 0 and 65535 (0 picks a free one), got " + port);
+        }
+        if (webhookSecrets.isEmpty()) {
+            throw new IllegalArgumentException(ENV_SECRETS + " is not set: set it to the endpoint's signing secret (whsec_...) "
+                    + "from the Stripe dashboard; during a rotation, list both secrets separated by commas");
+        }
+        for (int i = 0; i < webhookSecrets.size(); i++) {
+            if (webhookSecrets.get(i).isBlank()) {
+                throw new IllegalArgumentException(ENV_SECRETS + " holds an empty secret at position " + i
+                        + ": remove the stray comma");
+            }
+        }
+        requirePositive(signatureTolerance, ENV_TOLERANCE);
+        if (maxBodyBytes < 1024) {
+            throw new IllegalArgumentException(ENV_MAX_BODY + " must be at least 1024 bytes, got " + maxBodyBytes);
+        }
+        if (kafkaBootstrapServers.isBlank()) {
+            throw new IllegalArgumentException(ENV_KAFKA + " must name at least one broker, such as localhost:9092");
+        }
+        requirePositive(kafkaAckTimeout, ENV_ACK_TIMEOUT);
+        if (producerLinger.isNegative()) {
+            throw new IllegalArgumentException(ENV_LINGER + " must not be negative");
+        }
+        requirePositive(shutdownTimeout, ENV_SHUTDOWN_TIMEOUT);
+        if (instanceId.isBlank()) {
+            throw new IllegalArgumentException(ENV_INSTANCE_ID + " must not be blank");
+        }
+    }
+
+    /** Reads the configuration from environment variables, applying the documented defaults. */
+    public static BridgeConfig fromEnv(Map<String, String> env) {
+        return new BridgeConfig(
+                intValue(env, ENV_PORT, DEFAULT_PORT),
+                env.getOrDefault(ENV_BIND_HOST, DEFAULT_BIND_HOST),
+                parseSecrets(env.get(ENV_SECRETS)),
+                Duration.ofSeconds(longValue(env, ENV_TOLERANCE, DEFAULT_TOLERANCE_SECONDS)),
+                intValue(env, ENV_MAX_BODY, DEFAULT_MAX_BODY_BYTES),
+                env.getOrDefault(ENV_KAFKA, DEFAULT_KAFKA),
+                loadClientProperties(env.get(ENV_KAFKA_CLIENT_CONFIG)),
+                Duration.ofMillis(longValue(env, ENV_ACK_TIMEOUT, DEFAULT_ACK_TIMEOUT_MS)),
+                Duration.ofMillis(longValue(env, ENV_LINGER, DEFAULT_LINGER_MS)),
+                Duration.ofMillis(longValue(env, ENV_SHUTDOWN_TIMEOUT, DEFAULT_SHUTDOWN_TIMEOUT_MS)),
+                env.getOrDefault(ENV_INSTANCE_ID, defaultInstanceId(env)));
+    }
+
+    /** Splits a comma-separated secret list; surrounding whitespace is ignored, order is kept. */
+    public static List<String> parseSecrets(String value) {
+        if (value == null || value.isBlank()) {
+            return List.of();
+        }
+        List<String> secrets = new ArrayList<>();
+        for (String s : value.split(",", -1)) {
+            secrets.add(s.strip());
+        }
+        return secrets;
+    }
+
+    public BridgeConfig withPort(int newPort) {
+        return new BridgeConfig(newPort, bindHost, webhookSecrets, signatureTolerance, maxBodyBytes, kafkaBootstrapServers,
+                kafkaClientProperties, kafkaAckTimeout, producerLinger, shutdownTimeout, instanceId);
+    }
+
+    public BridgeConfig withKafkaBootstrapServers(String servers) {
+        return new BridgeConfig(port, bindHost, webhookSecrets, signatureTolerance, maxBodyBytes, servers,
+                kafkaClientProperties, kafkaAckTimeout, producerLinger, shutdownTimeout, instanceId);
+    }
+
+    public BridgeConfig withKafkaAckTimeout(Duration timeout) {
+        return new BridgeConfig(port, bindHost, webhookSecrets, signatureTolerance, maxBodyBytes, kafkaBootstrapServers,
+                kafkaClientProperties, timeout, producerLinger, shutdownTimeout, instanceId);
+    }
+
+    public BridgeConfig withMaxBodyBytes(int bytes) {
+        return new BridgeConfig(port, bindHost, webhookSecrets, signatureTolerance, bytes, kafkaBootstrapServers,
+                kafkaClientProperties, kafkaAckTimeout, producerLinger, shutdownTimeout, instanceId);
+    }
+
+    public BridgeConfig withWebhookSecrets(List<String> secrets) {
+        return new BridgeConfig(port, bindHost, secrets, signatureTolerance, maxBodyBytes, kafkaBootstrapServers,
+                kafkaClientProperties, kafkaAckTimeout, producerLinger, shutdownTimeout, instanceId);
+    }
+
+    @Override
+    public Properties kafkaClientProperties() {
+        return copy(kafkaClientProperties);
+    }
+
+    /** Never prints the secrets, only how many there are. */
+    @Override
+    public String toString() {
+        return "BridgeConfig[port=" + port + ", bindHost=" + bindHost + ", webhookSecrets=" + webhookSecrets.size()
+                + " configured, signatureTolerance=" + signatureTolerance.toSeconds() + "s, maxBodyBytes=" + maxBodyBytes
+                + ", kafkaBootstrapServers=" + kafkaBootstrapServers
+                + ", kafkaClientProperties=" + kafkaClientProperties.stringPropertyNames().stream().sorted().toList()
+                + ", kafkaAckTimeout=" + kafkaAckTimeout.toMillis() + "ms, producerLinger=" + producerLinger.toMillis()
+                + "ms, shutdownTimeout=" + shutdownTimeout.toMillis() + "ms, instanceId=" + instanceId + "]";
+    }
+
+    private static String defaultInstanceId(Map<String, String> env) {
+        String host = env.getOrDefault("HOSTNAME", "localhost");
+        return host + "-" + ProcessHandle.current().pid();
+    }
+
+    private static Properties loadClientProperties(String path) {
+        Properties props = new Properties();
+        if (path == null || path.isBlank()) {
+            return props;
+        }
+        try (InputStream in = Files.newInputStream(Path.of(path))) {
+            props.load(in);
+        } catch (IOException e) {
+            throw new IllegalArgumentException(ENV_KAFKA_CLIENT_CONFIG + " names " + path
+                    + ", which cannot be read (" + e.getClass().getSimpleName() + "): point it at a Kafka client properties file");
+        }
+        return props;
+    }
+
+    private static Properties copy(Properties source) {
+        Properties p = new Properties();
+        if (source != null) {
+            p.putAll(source);
+        }
+        return p;
+    }
+
+    private static void requirePositive(Duration d, String name) {
+        if (d == null || d.isZero() || d.isNegative()) {
+            throw new IllegalArgumentException(name + " must be positive");
+        }
+    }
+
+    private static int intValue(Map<String, String> env, String key, int fallback) {
+        long v = longValue(env, key, fallback);
+        if (v > Integer.MAX_VALUE || v < Integer.MIN_VALUE) {
+            throw new IllegalArgumentException(key + " is out of range: " + v);
+        }
+        return (int) v;
+    }
+
+    private static long longValue(Map<String, String> env, String key, long fallback) {
+        String raw = env.get(key);
+        if (raw == null || raw.isBlank()) {
+            return fallback;
+        }
+        try {
+            return Long.parseLong(raw.strip());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(key + " must be a whole number, got '" + raw + "'");
+        }
+    }
+}

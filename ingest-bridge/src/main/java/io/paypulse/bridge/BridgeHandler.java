@@ -1,0 +1,214 @@
+package io.paypulse.bridge;
+
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpMethod;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeoutException;
+import java.util.function.BooleanSupplier;
+
+/**
+ * Routes the bridge's HTTP paths. {@code POST /webhooks/stripe} verifies, then answers 200 only once
+ * Kafka has acknowledged the event; every refusal is a JSON error with a counted reason.
+ */
+final class BridgeHandler extends Handler.Abstract.NonBlocking {
+
+    static final String WEBHOOK_PATH = "/webhooks/stripe";
+    private static final Logger LOG = LoggerFactory.getLogger(BridgeHandler.class);
+    private static final String JSON = "application/json";
+    private static final String SIGNATURE_HEADER = "Stripe-Signature";
+
+    private final SignatureVerifier verifier;
+    private final WebhookPublisher publisher;
+    private final WebhookRecords records;
+    private final BridgeMetrics metrics;
+    private final BooleanSupplier ready;
+    private final int maxBodyBytes;
+
+    BridgeHandler(SignatureVerifier verifier, WebhookPublisher publisher, WebhookRecords records, BridgeMetrics metrics,
+                  BooleanSupplier ready, int maxBodyBytes) {
+        this.verifier = verifier;
+        this.publisher = publisher;
+        this.records = records;
+        this.metrics = metrics;
+        this.ready = ready;
+        this.maxBodyBytes = maxBodyBytes;
+    }
+
+    @Override
+    public boolean handle(Request request, Response response, Callback callback) {
+        metrics.inFlight.inc();
+        Callback done = new Callback() {
+            @Override
+            public void succeeded() {
+                metrics.inFlight.dec();
+                callback.succeeded();
+            }
+
+            @Override
+            public void failed(Throwable x) {
+                metrics.inFlight.dec();
+                callback.failed(x);
+            }
+        };
+        String path = Request.getPathInContext(request);
+        String method = request.getMethod();
+        switch (path) {
+            case WEBHOOK_PATH -> {
+                if (HttpMethod.POST.is(method)) {
+                    webhook(request, response, done);
+                } else {
+                    methodNotAllowed(response, done, "POST");
+                }
+            }
+            case "/healthz" -> {
+                if (isGet(method)) {
+                    write(response, done, 200, "{\"status\":\"alive\"}");
+                } else {
+                    methodNotAllowed(response, done, "GET, HEAD");
+                }
+            }
+            case "/readyz" -> {
+                if (!isGet(method)) {
+                    methodNotAllowed(response, done, "GET, HEAD");
+                } else if (ready.getAsBoolean()) {
+                    write(response, done, 200, "{\"status\":\"ready\"}");
+                } else {
+                    write(response, done, 503,
+                            "{\"status\":\"not_ready\",\"reason\":\"Kafka is not reachable or the bridge is shutting down\"}");
+                }
+            }
+            case "/metrics" -> {
+                if (isGet(method)) {
+                    response.setStatus(200);
+                    response.getHeaders().put(HttpHeader.CONTENT_TYPE, metrics.contentType());
+                    response.write(true, ByteBuffer.wrap(metrics.scrape()), done);
+                } else {
+                    methodNotAllowed(response, done, "GET, HEAD");
+                }
+            }
+            default -> reject(response, done, Rejection.NOT_FOUND, null);
+        }
+        return true;
+    }
+
+    private void webhook(Request request, Response response, Callback done) {
+        metrics.received.inc();
+        long receivedAt = System.currentTimeMillis();
+        String signature = request.getHeaders().get(SIGNATURE_HEADER);
+        Rejection shape = SignatureVerifier.checkHeaderShape(signature);
+        if (shape != null) {
+            reject(response, done, shape, null);
+            return;
+        }
+        if (request.getLength() > maxBodyBytes) {
+            reject(response, done, Rejection.BODY_TOO_LARGE, null);
+            return;
+        }
+        new BodyReader(request, maxBodyBytes, new BodyReader.Listener() {
+            @Override
+            public void onBody(byte[] body) {
+                verified(body, signature, receivedAt, request, response, done);
+            }
+
+            @Override
+            public void onTooLarge() {
+                reject(response, done, Rejection.BODY_TOO_LARGE, null);
+            }
+
+            @Override
+            public void onFailure(Throwable failure) {
+                // The client went away or stalled mid-body: nothing was accepted, nothing to answer.
+                done.failed(failure);
+            }
+        }).run();
+    }
+
+    private void verified(byte[] body, String signature, long receivedAt, Request request, Response response, Callback done) {
+        SignatureVerifier.Result result = verifier.verify(body, signature);
+        if (!result.ok()) {
+            reject(response, done, result.rejection(), null);
+            return;
+        }
+        metrics.secretMatched.labelValues(Integer.toString(result.secretIndex())).inc();
+        StripeEventEnvelope envelope;
+        try {
+            envelope = StripeEventEnvelope.parse(body);
+        } catch (StripeEventEnvelope.MalformedEventException e) {
+            deadLetter(e.rejection(), e.getMessage(), body, receivedAt, response, done);
+            return;
+        }
+        ProducerRecord<byte[], byte[]> record = records.event(envelope, body, receivedAt);
+        publisher.send(record).whenCompleteAsync((metadata, error) -> {
+            if (error == null) {
+                metrics.accepted.inc();
+                write(response, done, 200, "{\"received\":true,\"id\":" + quote(envelope.id()) + "}");
+            } else {
+                unavailable(response, done, error, envelope.id());
+            }
+        }, request.getComponents().getExecutor());
+    }
+
+    private void deadLetter(Rejection reason, String detail, byte[] body, long receivedAt, Response response, Callback done) {
+        publisher.send(records.deadLetter(reason, detail, body, receivedAt)).whenComplete((metadata, error) -> {
+            if (error == null) {
+                metrics.deadLettered.labelValues(reason.code()).inc();
+                reject(response, done, reason, detail);
+            } else {
+                // The body could not be kept, so it must not be refused for good: 503 makes Stripe send it again.
+                unavailable(response, done, error, null);
+            }
+        });
+    }
+
+    private void unavailable(Response response, Callback done, Throwable error, String eventId) {
+        Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+        String reason = cause instanceof TimeoutException || cause instanceof org.apache.kafka.common.errors.TimeoutException
+                ? "kafka_timeout" : "kafka_error";
+        metrics.unavailable.labelValues(reason).inc();
+        LOG.warn("event=webhook_unavailable reason={} event_id={} error={}", reason, eventId, cause.getClass().getSimpleName());
+        write(response, done, 503, "{\"error\":{\"code\":\"" + reason + "\",\"message\":"
+                + quote("Kafka did not acknowledge the event, so it was not accepted. Stripe retries automatically; check that Kafka is reachable.")
+                + "}}");
+    }
+
+    private void methodNotAllowed(Response response, Callback done, String allow) {
+        response.getHeaders().put(HttpHeader.ALLOW, allow);
+        reject(response, done, Rejection.METHOD_NOT_ALLOWED, null);
+    }
+
+    private void reject(Response response, Callback done, Rejection rejection, String detail) {
+        metrics.rejected.labelValues(rejection.code()).inc();
+        StringBuilder json = new StringBuilder(160)
+                .append("{\"error\":{\"code\":\"").append(rejection.code()).append("\",\"message\":")
+                .append(quote(rejection.message()));
+        if (detail != null) {
+            json.append(",\"detail\":").append(quote(detail));
+        }
+        write(response, done, rejection.status(), json.append("}}").toString());
+    }
+
+    private static void write(Response response, Callback done, int status, String json) {
+        response.setStatus(status);
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, JSON);
+        response.write(true, ByteBuffer.wrap(json.getBytes(StandardCharsets.UTF_8)), done);
+    }
+
+    private static boolean isGet(String method) {
+        return HttpMethod.GET.is(method) || HttpMethod.HEAD.is(method);
+    }
+
+    private static String quote(String s) {
+        return "\"" + new String(JsonStringEncoder.getInstance().quoteAsString(s)) + "\"";
+    }
+}

@@ -1,0 +1,102 @@
+package io.paypulse.bridge;
+
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.Gauge;
+import io.prometheus.metrics.core.metrics.Histogram;
+import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+
+/**
+ * The bridge's Prometheus metrics: what came in, what was accepted or refused and why, how long Kafka
+ * took to acknowledge, and what is in flight. Each bridge has its own registry so tests stay isolated.
+ */
+public final class BridgeMetrics {
+
+    private final PrometheusRegistry registry = new PrometheusRegistry();
+    private final PrometheusTextFormatWriter writer = PrometheusTextFormatWriter.create();
+
+    final Counter received = Counter.builder()
+            .name("paypulse_bridge_webhooks_received_total")
+            .help("Webhook deliveries received on POST /webhooks/stripe.")
+            .register(registry);
+    final Counter accepted = Counter.builder()
+            .name("paypulse_bridge_webhooks_accepted_total")
+            .help("Webhooks acknowledged by Kafka and answered 200.")
+            .register(registry);
+    final Counter rejected = Counter.builder()
+            .name("paypulse_bridge_requests_rejected_total")
+            .help("Requests refused because of what was sent, by reason.")
+            .labelNames("reason")
+            .register(registry);
+    final Counter unavailable = Counter.builder()
+            .name("paypulse_bridge_webhooks_unavailable_total")
+            .help("Webhooks answered 503 so that Stripe retries, by reason (kafka_timeout, kafka_error).")
+            .labelNames("reason")
+            .register(registry);
+    final Counter deadLettered = Counter.builder()
+            .name("paypulse_bridge_webhooks_dead_lettered_total")
+            .help("Signed bodies that are not events, written to stripe.events.dlq, by reason.")
+            .labelNames("reason")
+            .register(registry);
+    final Counter secretMatched = Counter.builder()
+            .name("paypulse_bridge_webhook_secret_matched_total")
+            .help("Verified webhooks by the position of the secret in STRIPE_WEBHOOK_SECRET that matched.")
+            .labelNames("secret_index")
+            .register(registry);
+    final Histogram produceLatency = Histogram.builder()
+            .name("paypulse_bridge_kafka_produce_seconds")
+            .help("Time from send to Kafka acknowledgement (acks=all), by topic.")
+            .labelNames("topic")
+            .classicOnly()
+            .classicUpperBounds(0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10)
+            .register(registry);
+    final Gauge inFlight = Gauge.builder()
+            .name("paypulse_bridge_requests_in_flight")
+            .help("HTTP requests being handled right now.")
+            .register(registry);
+    final Gauge kafkaReady = Gauge.builder()
+            .name("paypulse_bridge_kafka_ready")
+            .help("1 while the last Kafka reachability check succeeded, else 0.")
+            .register(registry);
+
+    public BridgeMetrics(int secretCount) {
+        // Labels are pre-created so a scrape shows every series at zero from the start.
+        for (int i = 0; i < secretCount; i++) {
+            secretMatched.labelValues(Integer.toString(i));
+        }
+        for (Rejection r : Rejection.values()) {
+            rejected.labelValues(r.code());
+            if (r.deadLettered()) {
+                deadLettered.labelValues(r.code());
+            }
+        }
+        for (String reason : new String[]{"kafka_timeout", "kafka_error"}) {
+            unavailable.labelValues(reason);
+        }
+        produceLatency.labelValues(io.paypulse.schemas.Topics.STRIPE_EVENTS);
+        produceLatency.labelValues(io.paypulse.schemas.Topics.STRIPE_EVENTS_DLQ);
+    }
+
+    public String contentType() {
+        return writer.getContentType();
+    }
+
+    /** The exposition text, as {@code /metrics} serves it. */
+    public String scrapeText() {
+        return new String(scrape(), java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    public byte[] scrape() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(8192);
+        try {
+            writer.write(out, registry.scrape());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
+}

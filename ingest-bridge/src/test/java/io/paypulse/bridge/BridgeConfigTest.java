@@ -1,0 +1,64 @@
+package io.paypulse.bridge;
+
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class BridgeConfigTest {
+
+    @Test
+    void appliesTheDocumentedDefaults() {
+        BridgeConfig c = BridgeConfig.fromEnv(Map.of("STRIPE_WEBHOOK_SECRET", "whsec_a", "HOSTNAME", "pod-7"));
+        assertEquals(8080, c.port());
+        assertEquals(List.of("whsec_a"), c.webhookSecrets());
+        assertEquals(Duration.ofSeconds(300), c.signatureTolerance());
+        assertEquals(1_048_576, c.maxBodyBytes());
+        assertEquals("localhost:9092", c.kafkaBootstrapServers());
+        assertEquals(Duration.ofSeconds(5), c.kafkaAckTimeout());
+        assertTrue(c.instanceId().startsWith("pod-7-"));
+    }
+
+    @Test
+    void readsEveryVariable() {
+        BridgeConfig c = BridgeConfig.fromEnv(Map.of(
+                "BRIDGE_PORT", "9000", "STRIPE_WEBHOOK_SECRET", " whsec_old , whsec_new ",
+                "STRIPE_WEBHOOK_TOLERANCE_SECONDS", "60", "BRIDGE_MAX_BODY_BYTES", "65536",
+                "KAFKA_BOOTSTRAP_SERVERS", "k1:9092,k2:9092", "BRIDGE_KAFKA_ACK_TIMEOUT_MS", "2500",
+                "BRIDGE_INSTANCE_ID", "bridge-a"));
+        assertEquals(9000, c.port());
+        assertEquals(List.of("whsec_old", "whsec_new"), c.webhookSecrets());
+        assertEquals(Duration.ofSeconds(60), c.signatureTolerance());
+        assertEquals(65536, c.maxBodyBytes());
+        assertEquals("k1:9092,k2:9092", c.kafkaBootstrapServers());
+        assertEquals(Duration.ofMillis(2500), c.kafkaAckTimeout());
+        assertEquals("bridge-a", c.instanceId());
+    }
+
+    @Test
+    void refusesBadValuesWithAMessageThatSaysWhatToDo() {
+        IllegalArgumentException missing = assertThrows(IllegalArgumentException.class, () -> BridgeConfig.fromEnv(Map.of()));
+        assertTrue(missing.getMessage().startsWith("STRIPE_WEBHOOK_SECRET is not set"), missing.getMessage());
+        IllegalArgumentException stray = assertThrows(IllegalArgumentException.class,
+                () -> BridgeConfig.fromEnv(Map.of("STRIPE_WEBHOOK_SECRET", "whsec_a,")));
+        assertEquals("STRIPE_WEBHOOK_SECRET holds an empty secret at position 1: remove the stray comma", stray.getMessage());
+        IllegalArgumentException port = assertThrows(IllegalArgumentException.class,
+                () -> BridgeConfig.fromEnv(Map.of("STRIPE_WEBHOOK_SECRET", "whsec_a", "BRIDGE_PORT", "http")));
+        assertEquals("BRIDGE_PORT must be a whole number, got 'http'", port.getMessage());
+        assertThrows(IllegalArgumentException.class,
+                () -> BridgeConfig.fromEnv(Map.of("STRIPE_WEBHOOK_SECRET", "whsec_a", "BRIDGE_KAFKA_ACK_TIMEOUT_MS", "0")));
+    }
+
+    @Test
+    void neverPrintsTheSecrets() {
+        BridgeConfig c = BridgeConfig.fromEnv(Map.of("STRIPE_WEBHOOK_SECRET", "whsec_topsecret1,whsec_topsecret2"));
+        assertFalse(c.toString().contains("topsecret"), c.toString());
+        assertTrue(c.toString().contains("webhookSecrets=2 configured"));
+    }
+}

@@ -1,0 +1,145 @@
+package io.paypulse.bridge;
+
+import io.paypulse.infra.LocalKafka;
+import io.paypulse.infra.stripe.StripeEventSamples;
+import io.paypulse.schemas.TopicProvisioner;
+import io.paypulse.schemas.TopicSpecs;
+import io.paypulse.schemas.Topics;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.Test;
+
+import java.io.OutputStream;
+import java.net.ConnectException;
+import java.net.Socket;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * What the bridge promises when things go wrong around it: Kafka going away, and the bridge itself
+ * being stopped with requests in flight. Each test has its own broker, since it stops it.
+ */
+class BridgeKafkaOutageITCase {
+
+    private static final String SECRET = "whsec_outage_3c5e7a9b";
+
+    @Test
+    void kafkaStoppedMidStreamGives503sAndEveryAcceptedEventSurvivesTheRestart() throws Exception {
+        try (LocalKafka kafka = LocalKafka.builder().build().start()) {
+            TopicProvisioner.provision(kafka.bootstrapServers(), TopicSpecs.load().all(), Duration.ofSeconds(30));
+            try (IngestBridge bridge = IngestBridge.start(config(kafka.bootstrapServers()).withKafkaAckTimeout(Duration.ofMillis(1500)))) {
+                SignedWebhooks webhooks = new SignedWebhooks(bridge.webhookUri());
+                Set<String> accepted = new HashSet<>();
+                int sent = 0;
+
+                for (int i = 0; i < 20; i++, sent++) {
+                    HttpResponse<String> r = webhooks.send(event(sent), SECRET);
+                    assertEquals(200, r.statusCode(), r.body());
+                    accepted.add(id(sent));
+                }
+
+                kafka.stop();
+                Polling.await("/readyz reports Kafka unreachable", Duration.ofSeconds(30),
+                        () -> webhooks.request("GET", "/readyz").statusCode() == 503);
+                for (int i = 0; i < 10; i++, sent++) {
+                    HttpResponse<String> r = webhooks.send(event(sent), SECRET);
+                    assertEquals(503, r.statusCode(), r.body());
+                    assertTrue(r.body().startsWith("{\"error\":{\"code\":\"kafka_"), r.body());
+                }
+
+                kafka.start();
+                Polling.await("/readyz reports Kafka back", Duration.ofSeconds(60),
+                        () -> webhooks.request("GET", "/readyz").statusCode() == 200);
+                // Right after a restart the producer may still be reconnecting; Stripe would simply retry.
+                int afterRestart = 0;
+                long stopAt = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+                while (afterRestart < 20 && System.nanoTime() < stopAt) {
+                    HttpResponse<String> r = webhooks.send(event(sent), SECRET);
+                    if (r.statusCode() == 200) {
+                        accepted.add(id(sent));
+                        afterRestart++;
+                    } else {
+                        assertEquals(503, r.statusCode(), r.body());
+                    }
+                    sent++;
+                }
+                assertEquals(20, afterRestart, "the bridge accepts again after Kafka is back");
+
+                try (KafkaTopicReader reader = new KafkaTopicReader(kafka.bootstrapServers())) {
+                    Map<org.apache.kafka.common.TopicPartition, Long> start = reader.endOffsets(Topics.STRIPE_EVENTS);
+                    start.replaceAll((tp, offset) -> 0L);
+                    List<ConsumerRecord<byte[], byte[]>> records = reader.readSince(start, Duration.ofSeconds(60));
+                    Set<String> onTopic = new HashSet<>();
+                    records.forEach(r -> onTopic.add(new String(r.key(), StandardCharsets.UTF_8)));
+                    Set<String> missing = new HashSet<>(accepted);
+                    missing.removeAll(onTopic);
+                    assertEquals(Set.of(), missing, "every event answered 200 is on stripe.events");
+                }
+            }
+        }
+    }
+
+    @Test
+    void closingFinishesTheRequestInFlightAndRefusesNewConnections() throws Exception {
+        try (LocalKafka kafka = LocalKafka.builder().build().start()) {
+            TopicProvisioner.provision(kafka.bootstrapServers(), TopicSpecs.load().all(), Duration.ofSeconds(30));
+            IngestBridge bridge = IngestBridge.start(config(kafka.bootstrapServers()));
+            String payload = event(1);
+            byte[] body = payload.getBytes(StandardCharsets.UTF_8);
+            String signature = StripeEventSamples.signatureHeader(payload, SECRET, Instant.now().getEpochSecond());
+            int port = bridge.port();
+            try (Socket socket = new Socket("127.0.0.1", port)) {
+                socket.setSoTimeout(20_000);
+                OutputStream out = socket.getOutputStream();
+                out.write(("POST /webhooks/stripe HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+                        + "Stripe-Signature: " + signature + "\r\nContent-Length: " + body.length + "\r\n\r\n")
+                        .getBytes(StandardCharsets.US_ASCII));
+                out.write(body, 0, body.length / 2);
+                out.flush();
+                Polling.await("the request is in flight", Duration.ofSeconds(10),
+                        () -> bridge.metrics().scrapeText().contains("paypulse_bridge_requests_in_flight 1.0"));
+
+                CompletableFuture<Void> closing = CompletableFuture.runAsync(bridge::close);
+                Polling.await("the bridge stops accepting connections", Duration.ofSeconds(10), () -> {
+                    try (Socket probe = new Socket("127.0.0.1", port)) {
+                        return false;
+                    } catch (ConnectException refused) {
+                        return true;
+                    }
+                });
+                out.write(body, body.length / 2, body.length - body.length / 2);
+                out.flush();
+                String answer = new String(socket.getInputStream().readNBytes(12), StandardCharsets.US_ASCII);
+                assertEquals("HTTP/1.1 200", answer);
+                closing.get();
+            }
+            try (KafkaTopicReader reader = new KafkaTopicReader(kafka.bootstrapServers())) {
+                assertEquals(1, reader.count(Topics.STRIPE_EVENTS));
+            }
+        }
+    }
+
+    private static BridgeConfig config(String kafka) {
+        return BridgeConfig.fromEnv(Map.of(
+                BridgeConfig.ENV_SECRETS, SECRET,
+                BridgeConfig.ENV_KAFKA, kafka,
+                BridgeConfig.ENV_BIND_HOST, "127.0.0.1")).withPort(0);
+    }
+
+    private static String id(int n) {
+        return "evt_outage_" + n;
+    }
+
+    private static String event(int n) {
+        return StripeEventSamples.chargeSucceeded(id(n), "ch_outage_" + n, Instant.now().getEpochSecond(), "visa", "BR", 1000, "brl");
+    }
+}
