@@ -1,0 +1,280 @@
+package io.paypulse.cli;
+
+import io.paypulse.bridge.BridgeConfig;
+import io.paypulse.bridge.BridgeHttpServer;
+import io.paypulse.bridge.IngestBridge;
+import io.paypulse.infra.LocalKafka;
+import io.paypulse.infra.stripe.StripeEventSamples;
+import io.paypulse.schemas.TopicProvisioner;
+import io.paypulse.schemas.TopicSpecs;
+import io.paypulse.schemas.Topics;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.common.TopicPartition;
+import org.eclipse.jetty.client.BytesRequestContent;
+import org.eclipse.jetty.client.HttpClient;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.util.Callback;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
+
+/**
+ * {@code paypulse bench bridge}: signed webhooks over real HTTP against the bridge and a real broker, and
+ * the same HTTP server answering 200 with no work, so the bridge's cost shows as a ratio.
+ */
+@Command(name = "bridge",
+        mixinStandardHelpOptions = true,
+        description = {
+                "Send signed webhooks over HTTP to a bridge backed by a real Kafka broker, at a fixed concurrency.",
+                "Reports accepted/s, p50/p99/max latency and whether Kafka holds exactly the accepted events; then",
+                "does the same against the same HTTP server answering 200 with no work, and prints the ratio."})
+final class BridgeBenchCommand implements Callable<Integer> {
+
+    @Option(names = "--concurrency", defaultValue = "64", description = "Requests in flight at once (default ${DEFAULT-VALUE}).")
+    int concurrency;
+
+    @Option(names = "--duration-seconds", defaultValue = "20", description = "Measured time per target (default ${DEFAULT-VALUE}).")
+    int durationSeconds;
+
+    @Option(names = "--warmup-seconds", defaultValue = "5", description = "Unmeasured warm-up per target (default ${DEFAULT-VALUE}).")
+    int warmupSeconds;
+
+    @Option(names = "--kafka", paramLabel = "SERVERS",
+            description = "Use this Kafka instead of starting a local broker (its stripe.events must be otherwise idle).")
+    String kafka;
+
+    private static final String SECRET = "whsec_bench_" + Long.toHexString(System.nanoTime());
+
+    @Override
+    public Integer call() throws Exception {
+        if (concurrency < 1 || durationSeconds < 1 || warmupSeconds < 0) {
+            throw new IllegalArgumentException("--concurrency and --duration-seconds must be at least 1, --warmup-seconds at least 0");
+        }
+        LocalKafka local = null;
+        try {
+            String bootstrap = kafka;
+            if (bootstrap == null) {
+                Console.step("starting a local Kafka broker");
+                local = LocalKafka.builder().build().start();
+                bootstrap = local.bootstrapServers();
+            }
+            TopicProvisioner.provision(bootstrap, TopicSpecs.load().all(), TopicProvisioner.DEFAULT_TIMEOUT);
+            long onKafkaBefore = countRecords(bootstrap);
+
+            HttpClient client = new HttpClient();
+            client.setMaxConnectionsPerDestination(concurrency);
+            client.setMaxRequestsQueuedPerDestination(concurrency * 4);
+            client.start();
+            try {
+                Server noop = BridgeHttpServer.create("127.0.0.1", 0, new NoWork(), Duration.ofSeconds(5));
+                noop.start();
+                Result baseline;
+                try {
+                    Console.step("measuring the HTTP server with no work (" + concurrency + " in flight)");
+                    baseline = load(client, URI.create("http://127.0.0.1:" + BridgeHttpServer.localPort(noop) + "/webhooks/stripe"));
+                } finally {
+                    noop.stop();
+                }
+
+                Result bridgeResult;
+                // The bridge's tuning variables (BRIDGE_KAFKA_LINGER_MS, ...) apply, so they can be compared.
+                try (IngestBridge bridge = IngestBridge.start(BridgeConfig.fromEnv(EnvOverrides.fromSystem()
+                        .set(BridgeConfig.ENV_SECRETS, SECRET)
+                        .set(BridgeConfig.ENV_KAFKA, bootstrap)
+                        .set(BridgeConfig.ENV_BIND_HOST, "127.0.0.1")
+                        .set(BridgeConfig.ENV_PORT, "0")
+                        .asMap()))) {
+                    Console.step("measuring the bridge (" + concurrency + " in flight)");
+                    bridgeResult = load(client, bridge.webhookUri());
+                }
+                long onKafka = countRecords(bootstrap) - onKafkaBefore;
+
+                System.out.printf("bridge bench: concurrency=%d duration=%ds warmup=%ds cores=%d%n",
+                        concurrency, durationSeconds, warmupSeconds, Runtime.getRuntime().availableProcessors());
+                System.out.println(baseline.line("no-work server"));
+                System.out.println(bridgeResult.line("bridge        "));
+                System.out.printf("ratio (bridge accepted/s / no-work 200/s): %.2f%n", bridgeResult.perSecond() / baseline.perSecond());
+                boolean match = onKafka == bridgeResult.totalOk();
+                System.out.printf("kafka: %d records on %s, %d webhooks answered 200: %s%n", onKafka, Topics.STRIPE_EVENTS,
+                        bridgeResult.totalOk(), match ? "match" : "MISMATCH");
+                return match ? 0 : 2;
+            } finally {
+                client.stop();
+            }
+        } finally {
+            if (local != null) {
+                local.close();
+            }
+        }
+    }
+
+    private Result load(HttpClient client, URI target) throws InterruptedException {
+        WebhookSource source = new WebhookSource();
+        run(client, target, source, Duration.ofSeconds(warmupSeconds), null);
+        Latencies latencies = new Latencies(concurrency * 20_000 * Math.max(1, durationSeconds));
+        long okBefore = source.ok.get();
+        long started = System.nanoTime();
+        run(client, target, source, Duration.ofSeconds(durationSeconds), latencies);
+        double seconds = (System.nanoTime() - started) / 1e9;
+        return new Result(source.ok.get() - okBefore, latencies.failed.get(), seconds, latencies, source.ok.get());
+    }
+
+    /** Keeps {@code concurrency} requests in flight until the time is up, then waits for the last answers. */
+    private void run(HttpClient client, URI target, WebhookSource source, Duration time, Latencies latencies)
+            throws InterruptedException {
+        long endAt = System.nanoTime() + time.toNanos();
+        CountDownLatch loopsDone = new CountDownLatch(concurrency);
+        for (int i = 0; i < concurrency; i++) {
+            new Runnable() {
+                @Override
+                public void run() {
+                    if (System.nanoTime() >= endAt) {
+                        loopsDone.countDown();
+                        return;
+                    }
+                    String[] webhook = source.next();
+                    long t0 = System.nanoTime();
+                    client.POST(target)
+                            .headers(h -> h.put("Stripe-Signature", webhook[1]))
+                            .body(new BytesRequestContent("application/json", webhook[0].getBytes(StandardCharsets.UTF_8)))
+                            .timeout(30, TimeUnit.SECONDS)
+                            .send(result -> {
+                                boolean ok = result.isSucceeded() && result.getResponse().getStatus() == 200;
+                                if (ok) {
+                                    source.ok.incrementAndGet();
+                                }
+                                if (latencies != null) {
+                                    latencies.record(System.nanoTime() - t0, ok);
+                                }
+                                this.run();
+                            });
+                }
+            }.run();
+        }
+        if (!loopsDone.await(time.toSeconds() + 60, TimeUnit.SECONDS)) {
+            throw new IllegalStateException("requests did not finish within 60 s after the run ended");
+        }
+    }
+
+    private static long countRecords(String bootstrap) throws Exception {
+        Properties p = new Properties();
+        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        try (Admin admin = Admin.create(p)) {
+            int partitions = admin.describeTopics(java.util.List.of(Topics.STRIPE_EVENTS)).allTopicNames().get()
+                    .get(Topics.STRIPE_EVENTS).partitions().size();
+            Map<TopicPartition, OffsetSpec> request = new java.util.HashMap<>();
+            for (int i = 0; i < partitions; i++) {
+                request.put(new TopicPartition(Topics.STRIPE_EVENTS, i), OffsetSpec.latest());
+            }
+            return admin.listOffsets(request).all().get().values().stream().mapToLong(o -> o.offset()).sum();
+        }
+    }
+
+    /** Unique signed webhooks of a realistic size, made from a few templates so the client stays cheap. */
+    private static final class WebhookSource {
+        private static final String PLACEHOLDER = "evt_PLACEHOLDER";
+        private final String[][] templates;
+        private final AtomicLong sequence = new AtomicLong();
+        private final String run = Long.toHexString(System.nanoTime());
+        final AtomicLong ok = new AtomicLong();
+
+        WebhookSource() {
+            long now = Instant.now().getEpochSecond();
+            String[] bodies = {
+                    StripeEventSamples.chargeSucceeded(PLACEHOLDER, "ch_3Pbench", now, "visa", "BR", 4999, "brl"),
+                    StripeEventSamples.chargeFailed(PLACEHOLDER, "ch_3Pbench", now, "mastercard", "US", 1250, "usd",
+                            "card_declined", "do_not_honor"),
+                    StripeEventSamples.payout(PLACEHOLDER, "payout.paid", "po_1Pbench", now, now + 172_800, 250_000, "usd", "standard"),
+            };
+            templates = Arrays.stream(bodies).map(b -> b.split(PLACEHOLDER, 2)).toArray(String[][]::new);
+        }
+
+        /** {payload, Stripe-Signature}. */
+        String[] next() {
+            long n = sequence.getAndIncrement();
+            String[] t = templates[(int) (n % templates.length)];
+            String payload = t[0] + "evt_bench_" + run + "_" + n + t[1];
+            return new String[]{payload, StripeEventSamples.signatureHeader(payload, SECRET, Instant.now().getEpochSecond())};
+        }
+    }
+
+    /** Request latencies in nanoseconds, recorded from many threads into one preallocated array. */
+    private static final class Latencies {
+        private final long[] nanos;
+        private final AtomicInteger size = new AtomicInteger();
+        final AtomicLong failed = new AtomicLong();
+
+        Latencies(int capacity) {
+            nanos = new long[capacity];
+        }
+
+        void record(long latency, boolean ok) {
+            if (!ok) {
+                failed.incrementAndGet();
+            }
+            int i = size.getAndIncrement();
+            if (i < nanos.length) {
+                nanos[i] = latency;
+            }
+        }
+
+        long[] sorted() {
+            long[] copy = Arrays.copyOf(nanos, Math.min(size.get(), nanos.length));
+            Arrays.sort(copy);
+            return copy;
+        }
+    }
+
+    private record Result(long ok, long failed, double seconds, Latencies latencies, long totalOk) {
+        double perSecond() {
+            return ok / seconds;
+        }
+
+        String line(String label) {
+            long[] s = latencies.sorted();
+            return String.format("%s %,9.0f ok/s  p50 %6.2f ms  p99 %6.2f ms  max %7.2f ms  ok %d  failed %d",
+                    label, perSecond(), ms(s, 0.50), ms(s, 0.99), s.length == 0 ? 0 : s[s.length - 1] / 1e6, ok, failed);
+        }
+
+        private static double ms(long[] sorted, double q) {
+            if (sorted.length == 0) {
+                return 0;
+            }
+            return sorted[(int) Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)] / 1e6;
+        }
+    }
+
+    /** Reads the body and answers 200: the HTTP server's own cost, with none of the bridge's work. */
+    private static final class NoWork extends Handler.Abstract.NonBlocking {
+        private static final ByteBuffer OK = ByteBuffer.wrap("{\"received\":true}".getBytes(StandardCharsets.UTF_8));
+
+        @Override
+        public boolean handle(org.eclipse.jetty.server.Request request, org.eclipse.jetty.server.Response response,
+                              Callback callback) {
+            Content.Source.consumeAll(request, Callback.from(() -> {
+                response.setStatus(200);
+                response.getHeaders().put("Content-Type", "application/json");
+                response.write(true, OK.slice(), callback);
+            }, callback::failed));
+            return true;
+        }
+    }
+}

@@ -1,0 +1,154 @@
+package io.paypulse.cli;
+
+import io.paypulse.bridge.BridgeConfig;
+import io.paypulse.bridge.IngestBridge;
+import io.paypulse.infra.LocalClickHouse;
+import io.paypulse.infra.LocalKafka;
+import io.paypulse.schemas.ClickHouseConfig;
+import io.paypulse.schemas.ClickHouseMigrator;
+import io.paypulse.schemas.MigrationResult;
+import io.paypulse.schemas.TopicProvisioner;
+import io.paypulse.schemas.TopicSpecs;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.HexFormat;
+import java.util.concurrent.Callable;
+
+/** {@code paypulse run}: the whole pipeline on one machine, with real Kafka and ClickHouse. */
+@Command(name = "run",
+        mixinStandardHelpOptions = true,
+        description = {
+                "Run the whole local stack on this machine: Kafka (KRaft), ClickHouse, the migrations and the bridge.",
+                "Kafka and ClickHouse start locally unless KAFKA_BOOTSTRAP_SERVERS / CLICKHOUSE_URL point at existing ones.",
+                "Stop with Ctrl-C; data stays in the data directory for the next run."})
+final class RunCommand implements Callable<Integer> {
+
+    static final String ENV_DATA_DIR = "PAYPULSE_DATA_DIR";
+
+    @Option(names = "--data-dir", paramLabel = "DIR",
+            description = "Where local Kafka, ClickHouse and logs keep their data. Env: PAYPULSE_DATA_DIR (default .paypulse-data).")
+    Path dataDir;
+
+    @Option(names = "--kafka-port", paramLabel = "PORT", defaultValue = "9092",
+            description = "Port of the local Kafka, when KAFKA_BOOTSTRAP_SERVERS is not set (default ${DEFAULT-VALUE}).")
+    int kafkaPort;
+
+    @Option(names = "--clickhouse-port", paramLabel = "PORT", defaultValue = "8123",
+            description = "HTTP port of the local ClickHouse, when CLICKHOUSE_URL is not set (default ${DEFAULT-VALUE}).")
+    int clickHousePort;
+
+    @Option(names = "--bridge-port", paramLabel = "PORT", description = "Port of the bridge. Env: BRIDGE_PORT (default 8080).")
+    Integer bridgePort;
+
+    @Override
+    public Integer call() throws Exception {
+        ShutdownSignal signal = ShutdownSignal.install();
+        EnvOverrides env = EnvOverrides.fromSystem().set(BridgeConfig.ENV_PORT, bridgePort);
+        Path data = (dataDir != null ? dataDir : Path.of(env.has(ENV_DATA_DIR) ? env.get(ENV_DATA_DIR) : ".paypulse-data"))
+                .toAbsolutePath();
+        Files.createDirectories(data);
+        Deque<AutoCloseable> running = new ArrayDeque<>();
+        try {
+            String kafka = startKafka(env, data, running);
+            env.set(BridgeConfig.ENV_KAFKA, kafka);
+            String clickHouse = startClickHouse(env, data, running);
+            env.set(ClickHouseConfig.ENV_URL, clickHouse);
+
+            Console.step("creating topics");
+            TopicProvisioner.Result topics = TopicProvisioner.provision(kafka, TopicSpecs.load().all(), TopicProvisioner.DEFAULT_TIMEOUT);
+            Console.done("created " + topics.created() + ", already present " + topics.alreadyPresent());
+
+            ClickHouseConfig clickHouseConfig = ClickHouseConfig.fromEnv(env.asMap());
+            Console.step("applying ClickHouse migrations to " + clickHouseConfig.database());
+            MigrationResult migrations = new ClickHouseMigrator(clickHouseConfig).migrate();
+            Console.done("applied " + migrations.applied() + ", already present " + migrations.alreadyPresent());
+
+            Path secretFile = data.resolve("webhook-secret");
+            if (!env.has(BridgeConfig.ENV_SECRETS)) {
+                env.set(BridgeConfig.ENV_SECRETS, localSecret(secretFile));
+            }
+            IngestBridge bridge = IngestBridge.start(BridgeConfig.fromEnv(env.asMap()));
+            running.push(bridge);
+
+            Console.info("");
+            Console.info("paypulse is running. Ctrl-C stops it.");
+            Console.info("  webhooks   POST " + bridge.webhookUri());
+            Console.info("  bridge     " + bridge.baseUri() + "/healthz  /readyz  /metrics");
+            Console.info("  kafka      " + kafka + "  (topics stripe.events, stripe.events.dlq)");
+            Console.info("  clickhouse " + clickHouseConfig.url() + "  (database " + clickHouseConfig.database() + ")");
+            Console.info("  secret     " + (Files.exists(secretFile) && !System.getenv().containsKey(BridgeConfig.ENV_SECRETS)
+                    ? "generated for local use, in " + secretFile : "from STRIPE_WEBHOOK_SECRET"));
+            Console.info("  data, logs " + data);
+            String name = signal.await();
+            Console.info(name + " received: stopping");
+        } finally {
+            closeAll(running);
+        }
+        Console.info("stopped");
+        return 0;
+    }
+
+    private String startKafka(EnvOverrides env, Path data, Deque<AutoCloseable> running) {
+        if (env.has(BridgeConfig.ENV_KAFKA)) {
+            Console.info("using Kafka at " + env.get(BridgeConfig.ENV_KAFKA) + " (KAFKA_BOOTSTRAP_SERVERS)");
+            return env.get(BridgeConfig.ENV_KAFKA);
+        }
+        Console.step("starting Kafka (KRaft) on 127.0.0.1:" + kafkaPort);
+        long t0 = System.nanoTime();
+        LocalKafka kafka = LocalKafka.builder().port(kafkaPort).dataDir(data.resolve("kafka")).build();
+        running.push(kafka);
+        kafka.start();
+        Console.done("ready in " + seconds(t0) + " (log " + kafka.logFile() + ")");
+        return kafka.bootstrapServers();
+    }
+
+    private String startClickHouse(EnvOverrides env, Path data, Deque<AutoCloseable> running) {
+        if (env.has(ClickHouseConfig.ENV_URL)) {
+            Console.info("using ClickHouse at " + env.get(ClickHouseConfig.ENV_URL) + " (CLICKHOUSE_URL)");
+            return env.get(ClickHouseConfig.ENV_URL);
+        }
+        Console.step("starting ClickHouse on 127.0.0.1:" + clickHousePort);
+        long t0 = System.nanoTime();
+        LocalClickHouse clickHouse = LocalClickHouse.builder().httpPort(clickHousePort).dataDir(data.resolve("clickhouse")).build();
+        running.push(clickHouse);
+        clickHouse.start();
+        Console.done("ready in " + seconds(t0) + " (log " + clickHouse.logFile() + ")");
+        return clickHouse.httpUrl();
+    }
+
+    /** A per-data-dir secret for local use, kept in a file only its owner can read, never printed. */
+    private static String localSecret(Path file) throws IOException {
+        if (Files.exists(file)) {
+            return Files.readString(file, StandardCharsets.UTF_8).strip();
+        }
+        byte[] random = new byte[24];
+        new SecureRandom().nextBytes(random);
+        String secret = "whsec_local_" + HexFormat.of().formatHex(random);
+        Files.writeString(file, secret + "\n", StandardCharsets.UTF_8);
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+        return secret;
+    }
+
+    private static void closeAll(Deque<AutoCloseable> running) {
+        while (!running.isEmpty()) {
+            try {
+                running.pop().close();
+            } catch (Exception e) {
+                Console.info("while stopping: " + PaypulseCommand.describe(e));
+            }
+        }
+    }
+
+    private static String seconds(long t0) {
+        return String.format("%.1fs", (System.nanoTime() - t0) / 1e9);
+    }
+}

@@ -1,0 +1,32 @@
+package io.paypulse.cli;
+
+import sun.misc.Signal;
+
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * Waits for SIGTERM or SIGINT so a command can stop its parts in order and exit 0, instead of the
+ * JVM's default of dying with 143 in the middle of a shutdown hook.
+ */
+final class ShutdownSignal {
+
+    private final CountDownLatch received = new CountDownLatch(1);
+    private volatile String name;
+
+    static ShutdownSignal install() {
+        ShutdownSignal signal = new ShutdownSignal();
+        for (String s : new String[]{"TERM", "INT"}) {
+            Signal.handle(new Signal(s), sig -> {
+                signal.name = "SIG" + sig.getName();
+                signal.received.countDown();
+            });
+        }
+        return signal;
+    }
+
+    /** Blocks until a signal arrives, and returns its name. */
+    String await() throws InterruptedException {
+        received.await();
+        return name;
+    }
+}
