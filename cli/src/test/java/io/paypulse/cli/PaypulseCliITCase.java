@@ -1,0 +1,248 @@
+package io.paypulse.cli;
+
+import io.paypulse.infra.FreePorts;
+import io.paypulse.infra.SharedInfra;
+import io.paypulse.infra.stripe.StripeEventSamples;
+import io.paypulse.schemas.TopicProvisioner;
+import io.paypulse.schemas.TopicSpecs;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.ConnectException;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The {@code paypulse} commands as a person runs them: real processes, real signals, real servers. */
+class PaypulseCliITCase {
+
+    private static final String SECRET = "whsec_cli_it_4b6d8f0a2c";
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    @Test
+    void bridgeServesUntilSigtermThenFinishesInFlightWorkAndExitsZero(@TempDir Path dir) throws Exception {
+        String kafka = SharedInfra.kafka().bootstrapServers();
+        int port = FreePorts.pick();
+        Path log = dir.resolve("bridge.log");
+        Process bridge = paypulse(List.of("bridge", "--port", Integer.toString(port), "--kafka", kafka),
+                Map.of("STRIPE_WEBHOOK_SECRET", SECRET), log);
+        try {
+            await("the bridge is ready", Duration.ofSeconds(60), () -> status(port, "/readyz") == 200);
+            String payload = event("evt_cli_" + UUID.randomUUID());
+            assertEquals(200, post(port, payload, StripeEventSamples.signatureHeader(payload, SECRET, now())).statusCode());
+
+            String inFlight = event("evt_cli_inflight_" + UUID.randomUUID());
+            byte[] body = inFlight.getBytes(StandardCharsets.UTF_8);
+            try (Socket socket = new Socket("127.0.0.1", port)) {
+                socket.setSoTimeout(30_000);
+                OutputStream out = socket.getOutputStream();
+                out.write(("POST /webhooks/stripe HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+                        + "Stripe-Signature: " + StripeEventSamples.signatureHeader(inFlight, SECRET, now())
+                        + "\r\nContent-Length: " + body.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                out.write(body, 0, 100);
+                out.flush();
+                await("the request is in flight", Duration.ofSeconds(10),
+                        () -> metrics(port).contains("paypulse_bridge_requests_in_flight 2.0")
+                                || metrics(port).contains("paypulse_bridge_requests_in_flight 1.0"));
+
+                bridge.destroy(); // SIGTERM
+                await("the bridge stops accepting connections", Duration.ofSeconds(20), () -> refused(port));
+                out.write(body, 100, body.length - 100);
+                out.flush();
+                assertEquals("HTTP/1.1 200", new String(socket.getInputStream().readNBytes(12), StandardCharsets.US_ASCII));
+            }
+            assertTrue(bridge.waitFor(30, TimeUnit.SECONDS), "the bridge exits after SIGTERM");
+            assertEquals(0, bridge.exitValue());
+            String output = Files.readString(log);
+            assertTrue(output.contains("SIGTERM received"), output);
+            assertFalse(output.contains(SECRET), "the secret never appears in the output");
+        } finally {
+            bridge.destroyForcibly();
+        }
+    }
+
+    @Test
+    void bridgeWithoutASecretSaysWhatToDoInOneLine(@TempDir Path dir) throws Exception {
+        Path log = dir.resolve("bridge.log");
+        Process bridge = paypulse(List.of("bridge", "--port", "0", "--kafka", "127.0.0.1:1"), Map.of(), log);
+        assertTrue(bridge.waitFor(60, TimeUnit.SECONDS));
+        assertEquals(1, bridge.exitValue());
+        String output = Files.readString(log).strip();
+        assertTrue(output.startsWith("paypulse bridge: STRIPE_WEBHOOK_SECRET is not set: set it to the endpoint's signing secret"),
+                output);
+        assertFalse(output.contains("\tat "), "no stack trace: " + output);
+    }
+
+    @Test
+    void migrateAppliesTheMigrationsOnceAndReportsWhatItDid() throws Exception {
+        String url = SharedInfra.clickHouse().httpUrl();
+        String database = "cli_it_" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
+        Run first = runInProcess("migrate", "--url", url, "--database", database);
+        assertEquals(0, first.exit(), first.err());
+        Run second = runInProcess("migrate", "--url", url, "--database", database);
+        assertEquals(0, second.exit(), second.err());
+        try (Connection c = DriverManager.getConnection("jdbc:clickhouse:" + url, "default", "");
+             ResultSet rs = c.createStatement().executeQuery(
+                     "SELECT count() FROM " + database + ".schema_migrations FINAL WHERE version = 1")) {
+            assertTrue(rs.next());
+            assertEquals(1, rs.getLong(1));
+        }
+    }
+
+    @Test
+    void migrateAgainstNothingFailsWithAClearMessage() {
+        int closed = FreePorts.pick();
+        Run run = runInProcess("migrate", "--url", "http://127.0.0.1:" + closed, "--database", "nowhere");
+        assertEquals(1, run.exit());
+        assertTrue(run.err().startsWith("paypulse migrate: ClickHouse at http://127.0.0.1:" + closed + " is not reachable"), run.err());
+        assertFalse(run.err().contains("\tat "), "no stack trace: " + run.err());
+    }
+
+    @Test
+    void runStartsTheWholeLocalStackAndStopsCleanlyOnSigterm(@TempDir Path dir) throws Exception {
+        int kafkaPort = FreePorts.pick();
+        int clickHousePort = FreePorts.pick();
+        int bridgePort = FreePorts.pick();
+        Path data = dir.resolve("data");
+        Path log = dir.resolve("run.log");
+        Process run = paypulse(List.of("run", "--data-dir", data.toString(), "--kafka-port", Integer.toString(kafkaPort),
+                "--clickhouse-port", Integer.toString(clickHousePort), "--bridge-port", Integer.toString(bridgePort)), Map.of(), log);
+        try {
+            await("run is up", Duration.ofSeconds(180), () -> {
+                if (!run.isAlive()) {
+                    throw new AssertionError("run exited early: " + Files.readString(log));
+                }
+                return Files.readString(log).contains("paypulse is running");
+            });
+            await("the bridge is ready", Duration.ofSeconds(60), () -> status(bridgePort, "/readyz") == 200);
+            String secret = Files.readString(data.resolve("webhook-secret")).strip();
+            assertTrue(secret.startsWith("whsec_local_"));
+            String payload = event("evt_run_" + UUID.randomUUID());
+            assertEquals(200, post(bridgePort, payload, StripeEventSamples.signatureHeader(payload, secret, now())).statusCode());
+            assertEquals("1\n", http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + clickHousePort
+                    + "/?query=SELECT%20count()%20FROM%20paypulse.schema_migrations%20FINAL%20WHERE%20version%3D1")).build(),
+                    HttpResponse.BodyHandlers.ofString()).body());
+
+            run.destroy(); // SIGTERM
+            assertTrue(run.waitFor(60, TimeUnit.SECONDS), "run exits after SIGTERM");
+            assertEquals(0, run.exitValue(), Files.readString(log));
+            assertTrue(refused(kafkaPort) && refused(clickHousePort) && refused(bridgePort), "every part stopped");
+            assertFalse(Files.readString(log).contains(secret), "the generated secret is never printed");
+        } finally {
+            run.destroyForcibly();
+        }
+    }
+
+    @Test
+    void everyCommandsHelpListsItsEnvironmentVariables() {
+        for (String[] command : new String[][]{{"bridge", "BRIDGE_PORT", "KAFKA_BOOTSTRAP_SERVERS", "BRIDGE_KAFKA_ACK_TIMEOUT_MS"},
+                {"migrate", "CLICKHOUSE_URL", "CLICKHOUSE_DATABASE"}, {"run", "PAYPULSE_DATA_DIR", "BRIDGE_PORT"}}) {
+            Run help = runInProcess(command[0], "--help");
+            assertEquals(0, help.exit());
+            for (int i = 1; i < command.length; i++) {
+                assertTrue(help.out().contains(command[i]), command[0] + " --help names " + command[i]);
+            }
+        }
+    }
+
+    private record Run(int exit, String out, String err) {
+    }
+
+    private static Run runInProcess(String... args) {
+        CommandLine cli = PaypulseCommand.commandLine();
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(err, true));
+        int exit = cli.execute(args);
+        return new Run(exit, out.toString(), err.toString());
+    }
+
+    private static Process paypulse(List<String> args, Map<String, String> env, Path log) throws IOException {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), PaypulseCommand.class.getName()));
+        command.addAll(args);
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+        pb.environment().keySet().removeIf(k -> k.startsWith("STRIPE_") || k.startsWith("KAFKA_") || k.startsWith("CLICKHOUSE_")
+                || k.startsWith("BRIDGE_") || k.startsWith("PAYPULSE_"));
+        pb.environment().putAll(env);
+        return pb.start();
+    }
+
+    private String event(String id) {
+        return StripeEventSamples.chargeSucceeded(id, "ch_" + id.substring(4), now(), "visa", "BR", 1999, "brl");
+    }
+
+    private HttpResponse<String> post(int port, String payload, String signature) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/webhooks/stripe"))
+                .header("Stripe-Signature", signature).POST(HttpRequest.BodyPublishers.ofString(payload)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    private int status(int port, String path) {
+        try {
+            return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
+                    HttpResponse.BodyHandlers.discarding()).statusCode();
+        } catch (IOException | InterruptedException e) {
+            return -1;
+        }
+    }
+
+    private String metrics(int port) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics")).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+    }
+
+    private static boolean refused(int port) throws IOException {
+        try (Socket probe = new Socket("127.0.0.1", port)) {
+            return false;
+        } catch (ConnectException e) {
+            return true;
+        }
+    }
+
+    private static long now() {
+        return Instant.now().getEpochSecond();
+    }
+
+    private static void await(String what, Duration deadline, Callable<Boolean> condition) throws Exception {
+        long stopAt = System.nanoTime() + deadline.toNanos();
+        while (!condition.call()) {
+            if (System.nanoTime() > stopAt) {
+                throw new AssertionError("timed out after " + deadline + " waiting until " + what);
+            }
+            LockSupport.parkNanos(Duration.ofMillis(200).toNanos());
+        }
+    }
+
+    static {
+        // Topics exist before a bridge starts in the shared broker's tests, as `bridge` would create them anyway.
+        TopicProvisioner.provision(SharedInfra.kafka().bootstrapServers(), TopicSpecs.load().all(), Duration.ofSeconds(60));
+    }
+}
