@@ -43,8 +43,9 @@ class ClickHouseMigratorITCase {
     void appliesToAFreshDatabaseAndRecordsExactlyOneRowPerFile() throws SQLException {
         MigrationResult result = new ClickHouseMigrator(config).migrate();
 
-        assertEquals(new MigrationResult(config.database(), List.of(1), List.of()), result);
-        assertEquals(List.of("schema_migrations", "stripe_events"),
+        assertEquals(new MigrationResult(config.database(), bundledVersions(), List.of()), result);
+        assertEquals(List.of("decline_rates", "decline_rates_1m", "late_events", "payment_attempts", "schema_migrations",
+                        "settlement_times", "settlement_times_1m", "stripe_events", "webhook_latency", "webhook_latency_1m"),
                 column("SELECT name FROM system.tables WHERE database = '" + config.database() + "' ORDER BY name"));
         assertEquals(expectedMigrationRows(), migrationRows());
     }
@@ -88,7 +89,7 @@ class ClickHouseMigratorITCase {
 
         MigrationResult again = new ClickHouseMigrator(config).migrate();
 
-        assertEquals(new MigrationResult(config.database(), List.of(), List.of(1)), again);
+        assertEquals(new MigrationResult(config.database(), List.of(), bundledVersions()), again);
         // Without FINAL: a second run must not even insert a duplicate row.
         assertEquals(before, migrationRowsWithTime());
         assertEquals(expectedMigrationRows(), migrationRows());
@@ -118,13 +119,14 @@ class ClickHouseMigratorITCase {
         // Older code must still start against a database a newer release has migrated.
         MigrationResult result = new ClickHouseMigrator(config).migrate();
 
-        assertEquals(new MigrationResult(config.database(), List.of(), List.of(1)), result);
+        assertEquals(new MigrationResult(config.database(), List.of(), bundledVersions()), result);
     }
 
     @Test
     void failingStatementIsNamedByFileAndNumberAndNotRecorded() throws SQLException {
         List<Migration> migrations = new ArrayList<>(Migration.bundled());
-        migrations.add(Migration.of("V002__broken.sql", """
+        String broken = String.format("V%03d__broken.sql", migrations.size() + 1);
+        migrations.add(Migration.of(broken, """
                 CREATE TABLE IF NOT EXISTS ${database}.fine (a UInt8) ENGINE = Memory;
                 -- a type that does not exist; the semicolon in this comment is not a statement end
                 CREATE TABLE IF NOT EXISTS ${database}.broken (a NoSuchType) ENGINE = Memory;
@@ -133,9 +135,10 @@ class ClickHouseMigratorITCase {
         MigrationException e = assertThrows(MigrationException.class,
                 () -> new ClickHouseMigrator(config, migrations).migrate());
 
-        assertTrue(e.getMessage().contains("applying V002__broken.sql statement 2 of 2"), e.getMessage());
+        assertTrue(e.getMessage().contains("applying " + broken + " statement 2 of 2"), e.getMessage());
         assertTrue(e.getMessage().contains("NoSuchType"), e.getMessage());
-        // V001 went through and is recorded; V002 is not, so a fixed file is applied next time.
+        // The bundled files went through and are recorded; the broken one is not, so a fixed file is
+        // applied next time.
         assertEquals(expectedMigrationRows(), migrationRows());
     }
 
@@ -163,6 +166,43 @@ class ClickHouseMigratorITCase {
         for (Throwable t = e; t != null; t = t.getCause()) {
             assertFalse(String.valueOf(t).contains(password), "password leaked in " + t);
         }
+    }
+
+    @Test
+    void metricViewsShowTheHighestVersionOfEachWindow() throws SQLException {
+        new ClickHouseMigrator(config).migrate();
+        String db = config.database();
+        // The on-time firing and the re-firing after a late attempt: the view must show only the latter.
+        for (String counts : new String[] {"4, 3, 1, 4", "5, 3, 2, 5"}) {
+            execute("INSERT INTO " + db + ".decline_rates_1m (window_start, dimension_set, payment_method_type, card_brand,"
+                    + " card_country, card_funding, currency, failure_code, network_decline_code, account, attempts,"
+                    + " approved, declined, outcome_authorized, outcome_manual_review, outcome_issuer_declined,"
+                    + " outcome_blocked, outcome_invalid, outcome_other, version) VALUES (1700000040, 'card_brand', '',"
+                    + " 'visa', '', '', '', '', '', '', " + counts.substring(0, counts.lastIndexOf(','))
+                    + ", 3, 0, 2, 0, 0, 0, " + counts.substring(counts.lastIndexOf(',') + 1) + ")");
+        }
+        assertEquals(List.of("2023-11-14 22:14:00|2023-11-14 22:15:00|card_brand|visa||5|2|0.4|5"),
+                column("SELECT toString(window_start) || '|' || toString(window_end) || '|' || dimension_set || '|'"
+                        + " || card_brand || '|' || card_country || '|' || toString(attempts) || '|'"
+                        + " || toString(declined) || '|' || toString(decline_rate) || '|' || toString(version)"
+                        + " FROM " + db + ".decline_rates"));
+
+        execute("INSERT INTO " + db + ".webhook_latency_1m (window_start, dimension_set, event_type, events, sum_ms,"
+                + " min_ms, max_ms, p50_ms, p90_ms, p99_ms, sketch, version) VALUES"
+                + " (1700000040, 'all', '', 4, 1000, 100, 400, 200, 400, 400, '', 4)");
+        assertEquals(List.of("all||4|250|400"), column("SELECT dimension_set || '|' || event_type || '|'"
+                + " || toString(events) || '|' || toString(mean_ms) || '|' || toString(max_ms) FROM " + db + ".webhook_latency"));
+
+        execute("INSERT INTO " + db + ".settlement_times_1m (window_start, dimension_set, currency, method, payouts,"
+                + " paid, failed, sum_seconds, max_seconds, p50_seconds, p95_seconds, sketch, version) VALUES"
+                + " (1700000040, 'currency,method', 'usd', 'standard', 3, 2, 1, 345600, 172800, 172800, 172800, '', 3)");
+        assertEquals(List.of("currency,method|usd|standard|3|1|172800"), column("SELECT dimension_set || '|' || currency"
+                + " || '|' || method || '|' || toString(payouts) || '|' || toString(failed) || '|'"
+                + " || toString(mean_seconds) FROM " + db + ".settlement_times"));
+    }
+
+    private static List<Integer> bundledVersions() {
+        return Migration.bundled().stream().map(Migration::version).toList();
     }
 
     private List<String> expectedMigrationRows() {

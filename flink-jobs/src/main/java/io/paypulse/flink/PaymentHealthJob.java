@@ -1,0 +1,209 @@
+package io.paypulse.flink;
+
+import io.paypulse.flink.config.JobConfig;
+import io.paypulse.flink.functions.AttemptDimensions;
+import io.paypulse.flink.functions.DeclineCounts;
+import io.paypulse.flink.functions.DeclineRateAggregate;
+import io.paypulse.flink.functions.DeclineRateWindowFunction;
+import io.paypulse.flink.functions.EventDeduplicator;
+import io.paypulse.flink.functions.JobState;
+import io.paypulse.flink.functions.LatenessGate;
+import io.paypulse.flink.functions.LatencyAccumulator;
+import io.paypulse.flink.functions.LatencyDimensions;
+import io.paypulse.flink.functions.PaymentAttemptExtractor;
+import io.paypulse.flink.functions.PayoutSettlementExtractor;
+import io.paypulse.flink.functions.RawEventRedactor;
+import io.paypulse.flink.functions.SettlementAccumulator;
+import io.paypulse.flink.functions.SettlementDimensions;
+import io.paypulse.flink.functions.SettlementTimeAggregate;
+import io.paypulse.flink.functions.SettlementTimeWindowFunction;
+import io.paypulse.flink.functions.StripeEventWatermarks;
+import io.paypulse.flink.functions.WebhookLatencyAggregate;
+import io.paypulse.flink.functions.WebhookLatencyWindowFunction;
+import io.paypulse.flink.model.DeclineRateWindow;
+import io.paypulse.flink.model.DimensionedAttempt;
+import io.paypulse.flink.model.LatencyObservation;
+import io.paypulse.flink.model.PaymentAttempt;
+import io.paypulse.flink.model.PayoutSettlement;
+import io.paypulse.flink.model.SettlementObservation;
+import io.paypulse.flink.model.SettlementTimeWindow;
+import io.paypulse.flink.model.StripeEvent;
+import io.paypulse.flink.model.StripeEventRow;
+import io.paypulse.flink.model.WebhookLatencyWindow;
+import io.paypulse.flink.model.LateEvent;
+import io.paypulse.flink.sink.ClickHouseRowMapper;
+import io.paypulse.flink.sink.ClickHouseSink;
+import io.paypulse.schemas.ClickHouseConfig;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.windowing.assigners.TumblingEventTimeWindows;
+import org.apache.kafka.clients.consumer.OffsetResetStrategy;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * The payment health job: deduplicated Stripe events in, the rows of {@code stripe_events},
+ * {@code payment_attempts}, the one-minute decline-rate, webhook-latency and settlement-time windows
+ * and {@code late_events} out. {@link #build} is the whole topology; it takes any stream of events,
+ * so tests run it on bounded test data and {@code main} on {@link #kafkaSource}.
+ */
+public final class PaymentHealthJob {
+
+    private PaymentHealthJob() {
+    }
+
+    /**
+     * Runs the job against Kafka and ClickHouse as configured by the environment: see
+     * {@link JobConfig} and {@link ClickHouseConfig}.
+     */
+    public static void main(String[] args) throws Exception {
+        JobConfig config = JobConfig.fromEnv(System.getenv());
+        ClickHouseConfig clickHouse = ClickHouseConfig.fromEnv();
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        // The ClickHouse sink flushes on every checkpoint: the interval bounds how stale rows get.
+        env.enableCheckpointing(config.checkpointInterval().toMillis());
+        DataStream<StripeEvent> events = env
+                .fromSource(kafkaSource(config), WatermarkStrategy.noWatermarks(), "Kafka " + config.topic())
+                .uid("kafka-stripe-events");
+        sinkToClickHouse(build(events, config), clickHouse);
+        env.execute("paypulse payment health");
+    }
+
+    /** One ClickHouse sink per output, each into the table its rows are made for. */
+    public static void sinkToClickHouse(JobOutputs outputs, ClickHouseConfig clickHouse) {
+        sink(outputs.rawEvents(), clickHouse, StripeEventRow.TABLE, StripeEventRow.COLUMNS,
+                StripeEventRow::toColumnValues);
+        sink(outputs.paymentAttempts(), clickHouse, PaymentAttempt.TABLE, PaymentAttempt.COLUMNS,
+                PaymentAttempt::toColumnValues);
+        sink(outputs.declineRates(), clickHouse, DeclineRateWindow.TABLE, DeclineRateWindow.COLUMNS,
+                DeclineRateWindow::toColumnValues);
+        sink(outputs.webhookLatency(), clickHouse, WebhookLatencyWindow.TABLE, WebhookLatencyWindow.COLUMNS,
+                WebhookLatencyWindow::toColumnValues);
+        sink(outputs.settlementTimes(), clickHouse, SettlementTimeWindow.TABLE, SettlementTimeWindow.COLUMNS,
+                SettlementTimeWindow::toColumnValues);
+        sink(outputs.lateEvents(), clickHouse, LateEvent.TABLE, LateEvent.COLUMNS, LateEvent::toColumnValues);
+    }
+
+    private static <T> void sink(DataStream<T> rows, ClickHouseConfig clickHouse, String table, List<String> columns,
+                                 ClickHouseRowMapper<T> mapper) {
+        rows.sinkTo(ClickHouseSink.<T>builder().config(clickHouse).table(table).columns(columns).rowMapper(mapper).build())
+                .uid("clickhouse-" + table).name("ClickHouse " + table);
+    }
+
+    /**
+     * Wires the topology onto {@code events}. Event time is Stripe's {@code created}; the watermarks
+     * are assigned here (see {@link #watermarkStrategy}), so {@code events} needs none.
+     */
+    public static JobOutputs build(DataStream<StripeEvent> events, JobConfig config) {
+        SingleOutputStreamOperator<StripeEvent> unique = events
+                .assignTimestampsAndWatermarks(watermarkStrategy(config))
+                .uid("event-time").name("Event time: Stripe created")
+                .keyBy(StripeEvent::eventId, Types.STRING)
+                .process(new EventDeduplicator(config.dedupRetention()), Types.POJO(StripeEvent.class))
+                .uid("dedup-by-event-id").name("Deduplicate by event id");
+
+        DataStream<StripeEventRow> rawEvents = unique
+                .flatMap(new RawEventRedactor(config.redaction()), Types.POJO(StripeEventRow.class))
+                .uid("raw-events").name("Redact raw events");
+
+        SingleOutputStreamOperator<StripeEvent> onTime = unique
+                .process(new LatenessGate(JobConfig.WINDOW_SIZE, config.allowedLateness()), Types.POJO(StripeEvent.class))
+                .uid("lateness-gate").name("Route events too late for their window");
+        DataStream<StripeEvent> tooLate = onTime.getSideOutput(JobState.TOO_LATE_EVENTS);
+
+        // Charges are extracted once on each side of the gate, so every charge becomes an attempt
+        // row, but only on-time ones reach the windows.
+        DataStream<PaymentAttempt> onTimeAttempts = onTime
+                .flatMap(new PaymentAttemptExtractor(), Types.POJO(PaymentAttempt.class))
+                .uid("attempts-on-time").name("Payment attempts");
+        DataStream<PaymentAttempt> lateAttempts = tooLate
+                .flatMap(new PaymentAttemptExtractor(), Types.POJO(PaymentAttempt.class))
+                .uid("attempts-too-late").name("Payment attempts (too late for windows)");
+
+        DataStream<PaymentAttempt> paymentAttempts = onTimeAttempts.union(lateAttempts);
+        return new JobOutputs(rawEvents, paymentAttempts, declineRates(onTimeAttempts, config),
+                webhookLatency(onTime, config), settlementTimes(onTime, config),
+                onTime.getSideOutput(JobState.LATE_EVENT_ROWS));
+    }
+
+    /** Decline counts per minute, once per configured dimension set, from on-time attempts. */
+    public static SingleOutputStreamOperator<DeclineRateWindow> declineRates(DataStream<PaymentAttempt> attempts,
+                                                                             JobConfig config) {
+        return attempts
+                .flatMap(new AttemptDimensions(config.dimensionSets()), Types.POJO(DimensionedAttempt.class))
+                .uid("attempt-dimension-sets").name("Attempts per dimension set")
+                .keyBy(a -> a.key().id(), Types.STRING)
+                .window(TumblingEventTimeWindows.of(JobConfig.WINDOW_SIZE))
+                .allowedLateness(config.allowedLateness())
+                .aggregate(new DeclineRateAggregate(), new DeclineRateWindowFunction(),
+                        Types.POJO(DeclineCounts.class), Types.POJO(DeclineCounts.class),
+                        Types.POJO(DeclineRateWindow.class))
+                .uid("decline-rates-1m").name("Decline rates per minute");
+    }
+
+    /** Webhook latency per minute, over all events and per event type, from on-time events. */
+    public static SingleOutputStreamOperator<WebhookLatencyWindow> webhookLatency(DataStream<StripeEvent> events,
+                                                                                  JobConfig config) {
+        return events
+                .flatMap(new LatencyDimensions(), Types.POJO(LatencyObservation.class))
+                .uid("latency-dimension-sets").name("Latency per dimension set")
+                .keyBy(LatencyObservation::keyId, Types.STRING)
+                .window(TumblingEventTimeWindows.of(JobConfig.WINDOW_SIZE))
+                .allowedLateness(config.allowedLateness())
+                .aggregate(new WebhookLatencyAggregate(), new WebhookLatencyWindowFunction(),
+                        Types.POJO(LatencyAccumulator.class), Types.POJO(LatencyAccumulator.class),
+                        Types.POJO(WebhookLatencyWindow.class))
+                .uid("webhook-latency-1m").name("Webhook latency per minute");
+    }
+
+    /** Payout settlement times per minute, overall and per currency and method, from on-time events. */
+    public static SingleOutputStreamOperator<SettlementTimeWindow> settlementTimes(DataStream<StripeEvent> events,
+                                                                                   JobConfig config) {
+        return events
+                .flatMap(new PayoutSettlementExtractor(), Types.POJO(PayoutSettlement.class))
+                .uid("payout-settlements").name("Payout settlements")
+                .flatMap(new SettlementDimensions(), Types.POJO(SettlementObservation.class))
+                .uid("settlement-dimension-sets").name("Settlements per dimension set")
+                .keyBy(SettlementObservation::keyId, Types.STRING)
+                .window(TumblingEventTimeWindows.of(JobConfig.WINDOW_SIZE))
+                .allowedLateness(config.allowedLateness())
+                .aggregate(new SettlementTimeAggregate(), new SettlementTimeWindowFunction(),
+                        Types.POJO(SettlementAccumulator.class), Types.POJO(SettlementAccumulator.class),
+                        Types.POJO(SettlementTimeWindow.class))
+                .uid("settlement-times-1m").name("Settlement times per minute");
+    }
+
+    /**
+     * Bounded out-of-orderness on Stripe's {@code created}, advanced by each event that moves it (see
+     * {@link StripeEventWatermarks}); a source that goes quiet for the idle timeout stops holding the
+     * watermark back.
+     */
+    public static WatermarkStrategy<StripeEvent> watermarkStrategy(JobConfig config) {
+        Duration outOfOrderness = config.outOfOrderness();
+        return WatermarkStrategy.<StripeEvent>forGenerator(ctx -> new StripeEventWatermarks(outOfOrderness))
+                .withTimestampAssigner((event, previous) -> event.createdMillis())
+                .withIdleness(config.sourceIdleTimeout());
+    }
+
+    /**
+     * The Kafka source of {@code stripe.events}: envelope headers and body into {@link StripeEvent}.
+     * It starts from the group's committed offsets, or the earliest retained record for a new group,
+     * so a first deployment backfills the topic's seven days.
+     */
+    @SuppressWarnings("deprecation") // the connector's committedOffsets still takes Kafka's deprecated enum
+    public static KafkaSource<StripeEvent> kafkaSource(JobConfig config) {
+        return KafkaSource.<StripeEvent>builder()
+                .setBootstrapServers(config.kafkaBootstrapServers())
+                .setTopics(config.topic())
+                .setGroupId(config.consumerGroupId())
+                .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
+                .setDeserializer(new StripeEventDeserializer())
+                .build();
+    }
+}

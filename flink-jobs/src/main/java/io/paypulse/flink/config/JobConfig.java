@@ -1,0 +1,207 @@
+package io.paypulse.flink.config;
+
+import io.paypulse.schemas.Topics;
+
+import java.io.Serializable;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Everything the payment health job can be told, parsed once from the environment. This is the only
+ * place that knows the variable names; the rest of the job reads these fields.
+ *
+ * @param kafkaBootstrapServers Kafka cluster to read {@code topic} from
+ * @param topic                 topic holding Stripe events in the v1 envelope
+ * @param consumerGroupId       Kafka consumer group of the job
+ * @param outOfOrderness        how far behind the newest {@code created} an event may arrive and still be on time
+ * @param sourceIdleTimeout     a source split without events for this long stops holding the watermark back
+ * @param allowedLateness       how long after its window closed a late event still updates the window
+ * @param dedupRetention        how long an event id is remembered to drop redeliveries (processing time)
+ * @param dimensionSets         grouping sets of the decline-rate metrics, in configuration order
+ * @param redaction             which personal data is removed from stored payloads
+ * @param checkpointInterval    how often the job checkpoints; also bounds how stale ClickHouse rows get
+ */
+public record JobConfig(
+        String kafkaBootstrapServers,
+        String topic,
+        String consumerGroupId,
+        Duration outOfOrderness,
+        Duration sourceIdleTimeout,
+        Duration allowedLateness,
+        Duration dedupRetention,
+        List<DimensionSet> dimensionSets,
+        RedactionPolicy redaction,
+        Duration checkpointInterval) implements Serializable {
+
+    public static final String ENV_KAFKA_BOOTSTRAP_SERVERS = "KAFKA_BOOTSTRAP_SERVERS";
+    public static final String ENV_TOPIC = "PAYPULSE_EVENTS_TOPIC";
+    public static final String ENV_CONSUMER_GROUP = "PAYPULSE_CONSUMER_GROUP";
+    public static final String ENV_OUT_OF_ORDERNESS = "PAYPULSE_OUT_OF_ORDERNESS";
+    public static final String ENV_SOURCE_IDLE_TIMEOUT = "PAYPULSE_SOURCE_IDLE_TIMEOUT";
+    public static final String ENV_ALLOWED_LATENESS = "PAYPULSE_ALLOWED_LATENESS";
+    public static final String ENV_DEDUP_RETENTION = "PAYPULSE_DEDUP_RETENTION";
+    public static final String ENV_DIMENSION_SETS = "PAYPULSE_DIMENSION_SETS";
+    public static final String ENV_REDACTION = "PAYPULSE_REDACTION";
+    public static final String ENV_REDACTION_EXTRA_FIELDS = "PAYPULSE_REDACTION_EXTRA_FIELDS";
+    public static final String ENV_CHECKPOINT_INTERVAL = "PAYPULSE_CHECKPOINT_INTERVAL";
+
+    public static final String DEFAULT_KAFKA_BOOTSTRAP_SERVERS = "localhost:9092";
+    public static final String DEFAULT_CONSUMER_GROUP = "paypulse-payment-health";
+    public static final Duration DEFAULT_OUT_OF_ORDERNESS = Duration.ofSeconds(30);
+    public static final Duration DEFAULT_SOURCE_IDLE_TIMEOUT = Duration.ofMinutes(1);
+    public static final Duration DEFAULT_ALLOWED_LATENESS = Duration.ofHours(1);
+    /** Stripe retries a webhook for up to three days; an id must be remembered at least that long. */
+    public static final Duration MIN_DEDUP_RETENTION = Duration.ofHours(72);
+    public static final Duration DEFAULT_DEDUP_RETENTION = MIN_DEDUP_RETENTION;
+    public static final String DEFAULT_DIMENSION_SETS =
+            "all;payment_method_type;card_brand;card_country;card_brand,card_country;currency;failure_code;account";
+    public static final Duration DEFAULT_CHECKPOINT_INTERVAL = Duration.ofSeconds(30);
+
+    /** Size of the base metric windows; coarser windows are rolled up from these in ClickHouse. */
+    public static final Duration WINDOW_SIZE = Duration.ofMinutes(1);
+
+    private static final Pattern SHORT_DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)");
+
+    public JobConfig {
+        requireText(kafkaBootstrapServers, ENV_KAFKA_BOOTSTRAP_SERVERS);
+        requireText(topic, ENV_TOPIC);
+        requireText(consumerGroupId, ENV_CONSUMER_GROUP);
+        requireNonNegative(outOfOrderness, ENV_OUT_OF_ORDERNESS);
+        requirePositive(sourceIdleTimeout, ENV_SOURCE_IDLE_TIMEOUT);
+        requireNonNegative(allowedLateness, ENV_ALLOWED_LATENESS);
+        requirePositive(checkpointInterval, ENV_CHECKPOINT_INTERVAL);
+        Objects.requireNonNull(dedupRetention, ENV_DEDUP_RETENTION);
+        if (dedupRetention.compareTo(MIN_DEDUP_RETENTION) < 0) {
+            throw new IllegalArgumentException(ENV_DEDUP_RETENTION + " is " + dedupRetention
+                    + " but Stripe retries deliveries for up to three days: set it to 72h or more");
+        }
+        Objects.requireNonNull(dimensionSets, ENV_DIMENSION_SETS);
+        if (dimensionSets.isEmpty()) {
+            throw new IllegalArgumentException(ENV_DIMENSION_SETS + " lists no dimension set; use 'all' at least");
+        }
+        if (new LinkedHashSet<>(dimensionSets).size() != dimensionSets.size()) {
+            throw new IllegalArgumentException(ENV_DIMENSION_SETS + " lists a dimension set twice: " + dimensionSets);
+        }
+        dimensionSets = List.copyOf(dimensionSets);
+        Objects.requireNonNull(redaction, ENV_REDACTION);
+    }
+
+    /** The configuration with every default, as if the environment were empty. */
+    public static JobConfig defaults() {
+        return fromEnv(Map.of());
+    }
+
+    /** Reads the variables above from {@code env}; unset or blank ones take their default. */
+    public static JobConfig fromEnv(Map<String, String> env) {
+        return new JobConfig(
+                text(env, ENV_KAFKA_BOOTSTRAP_SERVERS, DEFAULT_KAFKA_BOOTSTRAP_SERVERS),
+                text(env, ENV_TOPIC, Topics.STRIPE_EVENTS),
+                text(env, ENV_CONSUMER_GROUP, DEFAULT_CONSUMER_GROUP),
+                duration(env, ENV_OUT_OF_ORDERNESS, DEFAULT_OUT_OF_ORDERNESS),
+                duration(env, ENV_SOURCE_IDLE_TIMEOUT, DEFAULT_SOURCE_IDLE_TIMEOUT),
+                duration(env, ENV_ALLOWED_LATENESS, DEFAULT_ALLOWED_LATENESS),
+                duration(env, ENV_DEDUP_RETENTION, DEFAULT_DEDUP_RETENTION),
+                dimensionSets(text(env, ENV_DIMENSION_SETS, DEFAULT_DIMENSION_SETS)),
+                redaction(text(env, ENV_REDACTION, "on"), text(env, ENV_REDACTION_EXTRA_FIELDS, "")),
+                duration(env, ENV_CHECKPOINT_INTERVAL, DEFAULT_CHECKPOINT_INTERVAL));
+    }
+
+    /** A copy with other dimension sets; handy for tests and tools. */
+    public JobConfig withDimensionSets(List<DimensionSet> sets) {
+        return new JobConfig(kafkaBootstrapServers, topic, consumerGroupId, outOfOrderness, sourceIdleTimeout,
+                allowedLateness, dedupRetention, sets, redaction, checkpointInterval);
+    }
+
+    /**
+     * Parses {@code 30s}, {@code 500ms}, {@code 15m}, {@code 1h}, {@code 3d} or ISO-8601 such as
+     * {@code PT1H}.
+     */
+    static Duration parseDuration(String text, String variable) {
+        String value = text.strip().toLowerCase(Locale.ROOT);
+        Matcher m = SHORT_DURATION.matcher(value);
+        try {
+            if (m.matches()) {
+                long n = Long.parseLong(m.group(1));
+                return switch (m.group(2)) {
+                    case "ms" -> Duration.ofMillis(n);
+                    case "s" -> Duration.ofSeconds(n);
+                    case "m" -> Duration.ofMinutes(n);
+                    case "h" -> Duration.ofHours(n);
+                    default -> Duration.ofDays(n);
+                };
+            }
+            return Duration.parse(value.toUpperCase(Locale.ROOT));
+        } catch (DateTimeParseException | ArithmeticException | NumberFormatException e) {
+            throw new IllegalArgumentException(variable + "='" + text
+                    + "' is not a duration; write e.g. 30s, 15m, 1h, 3d or PT1H", e);
+        }
+    }
+
+    private static List<DimensionSet> dimensionSets(String text) {
+        List<DimensionSet> sets = new ArrayList<>();
+        for (String part : text.split(";")) {
+            try {
+                sets.add(DimensionSet.parse(part));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(ENV_DIMENSION_SETS + ": " + e.getMessage()
+                        + " (sets are separated by ';', dimensions within a set by ',')", e);
+            }
+        }
+        return sets;
+    }
+
+    private static RedactionPolicy redaction(String mode, String extraFields) {
+        List<String> extra = extraFields.isBlank() ? List.of()
+                : Arrays.stream(extraFields.split(",")).map(String::strip).toList();
+        return switch (mode.strip().toLowerCase(Locale.ROOT)) {
+            case "on" -> RedactionPolicy.defaults(extra);
+            case "off" -> {
+                if (!extra.isEmpty()) {
+                    throw new IllegalArgumentException(ENV_REDACTION_EXTRA_FIELDS
+                            + " is set but " + ENV_REDACTION + "=off; turn redaction on or drop the extra fields");
+                }
+                yield RedactionPolicy.off();
+            }
+            default -> throw new IllegalArgumentException(ENV_REDACTION + "='" + mode + "'; use on or off");
+        };
+    }
+
+    private static String text(Map<String, String> env, String name, String fallback) {
+        String value = env.get(name);
+        return value == null || value.isBlank() ? fallback : value.strip();
+    }
+
+    private static Duration duration(Map<String, String> env, String name, Duration fallback) {
+        String value = env.get(name);
+        return value == null || value.isBlank() ? fallback : parseDuration(value, name);
+    }
+
+    private static void requireText(String value, String name) {
+        if (value == null || value.isBlank()) {
+            throw new IllegalArgumentException(name + " must not be empty");
+        }
+    }
+
+    private static void requireNonNegative(Duration value, String name) {
+        Objects.requireNonNull(value, name);
+        if (value.isNegative()) {
+            throw new IllegalArgumentException(name + " must not be negative, got " + value);
+        }
+    }
+
+    private static void requirePositive(Duration value, String name) {
+        requireNonNegative(value, name);
+        if (value.isZero()) {
+            throw new IllegalArgumentException(name + " must be greater than zero");
+        }
+    }
+}

@@ -1,0 +1,137 @@
+package io.paypulse.flink.config;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+
+import java.io.Serializable;
+import java.util.Collection;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Which personal data is removed from a Stripe event before it is stored. A field is matched by its
+ * JSON name at any depth, so the same rule covers {@code charge.billing_details},
+ * {@code source.owner} or an invoice's {@code customer_email} wherever Stripe nests them. A matched
+ * scalar becomes {@value #REDACTED}; a matched object or array keeps its shape and every non-null
+ * scalar inside becomes {@value #REDACTED}. {@code null} stays {@code null}, so analysts can still
+ * see whether a value was present.
+ *
+ * <p>The default fields ({@link #DEFAULT_FIELDS}) cover names, e-mail addresses, phone numbers,
+ * postal addresses, IP addresses, tax ids, card fingerprints, last four digits and expiry, receipt
+ * links and client secrets. Card brand, country and funding are kept: the metrics group by them and
+ * they do not identify a person.
+ */
+public final class RedactionPolicy implements Serializable {
+
+    private static final long serialVersionUID = 1L;
+
+    /** The text that replaces a redacted value. */
+    public static final String REDACTED = "[redacted]";
+
+    /** Field names redacted when redaction is on. */
+    public static final Set<String> DEFAULT_FIELDS = Set.of(
+            // whole objects that describe a person or where they live
+            "billing_details", "shipping", "shipping_details", "customer_details", "customer_shipping",
+            "customer_address", "owner", "address", "verified_address",
+            // names, e-mail, phone
+            "name", "customer_name", "verified_name", "email", "receipt_email", "customer_email",
+            "verified_email", "phone", "customer_phone", "verified_phone",
+            // network identity
+            "ip", "ip_address", "client_ip",
+            // tax ids
+            "tax_id", "tax_ids", "customer_tax_ids",
+            // card data that can single out a card or its holder
+            "fingerprint", "last4", "dynamic_last4", "exp_month", "exp_year",
+            // links and secrets that open a customer's receipt or payment
+            "receipt_url", "client_secret");
+
+    private final boolean enabled;
+    private final TreeSet<String> fields;
+
+    private RedactionPolicy(boolean enabled, Collection<String> fields) {
+        this.enabled = enabled;
+        this.fields = new TreeSet<>(fields);
+    }
+
+    /** Redacts {@link #DEFAULT_FIELDS} plus {@code extraFields}. */
+    public static RedactionPolicy defaults(Collection<String> extraFields) {
+        TreeSet<String> all = new TreeSet<>(DEFAULT_FIELDS);
+        for (String field : extraFields) {
+            if (field.isBlank()) {
+                throw new IllegalArgumentException("an extra redaction field name is empty");
+            }
+            all.add(field.strip());
+        }
+        return new RedactionPolicy(true, all);
+    }
+
+    /** Stores payloads exactly as Stripe sent them. */
+    public static RedactionPolicy off() {
+        return new RedactionPolicy(false, Set.of());
+    }
+
+    public boolean enabled() {
+        return enabled;
+    }
+
+    /** The redacted field names, sorted. Empty when off. */
+    public Set<String> fields() {
+        return new TreeSet<>(fields);
+    }
+
+    /** Redacts {@code event} in place. */
+    public void apply(JsonNode event) {
+        if (enabled) {
+            walk(event);
+        }
+    }
+
+    private void walk(JsonNode node) {
+        if (node instanceof ObjectNode object) {
+            for (Map.Entry<String, JsonNode> field : object.properties()) {
+                if (fields.contains(field.getKey())) {
+                    field.setValue(redactAll(field.getValue()));
+                } else {
+                    walk(field.getValue());
+                }
+            }
+        } else if (node instanceof ArrayNode array) {
+            array.forEach(this::walk);
+        }
+    }
+
+    private static JsonNode redactAll(JsonNode node) {
+        if (node.isNull()) {
+            return node;
+        }
+        if (node instanceof ObjectNode object) {
+            object.properties().forEach(f -> f.setValue(redactAll(f.getValue())));
+            return object;
+        }
+        if (node instanceof ArrayNode array) {
+            for (int i = 0; i < array.size(); i++) {
+                array.set(i, redactAll(array.get(i)));
+            }
+            return array;
+        }
+        return TextNode.valueOf(REDACTED);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof RedactionPolicy other && other.enabled == enabled && other.fields.equals(fields);
+    }
+
+    @Override
+    public int hashCode() {
+        return fields.hashCode() * 31 + Boolean.hashCode(enabled);
+    }
+
+    @Override
+    public String toString() {
+        return enabled ? "RedactionPolicy" + fields : "RedactionPolicy[off]";
+    }
+}

@@ -1,0 +1,16 @@
+package io.paypulse.flink.model;
+
+/**
+ * One event's webhook latency on its way into the window of one dimension set.
+ *
+ * @param dimensionSet  {@code all} or {@code event_type}
+ * @param eventType     the event type, {@code ""} in the {@code all} set
+ * @param latencyMillis received_at - created, milliseconds
+ */
+public record LatencyObservation(String dimensionSet, String eventType, long latencyMillis) {
+
+    /** Partition key: set and type, joined by a character neither contains. */
+    public String keyId() {
+        return dimensionSet + '\u001f' + eventType;
+    }
+}

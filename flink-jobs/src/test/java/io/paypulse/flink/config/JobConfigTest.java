@@ -1,0 +1,81 @@
+package io.paypulse.flink.config;
+
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class JobConfigTest {
+
+    @Test
+    void emptyEnvironmentGivesTheDocumentedDefaults() {
+        JobConfig config = JobConfig.fromEnv(Map.of());
+
+        assertEquals("localhost:9092", config.kafkaBootstrapServers());
+        assertEquals("stripe.events", config.topic());
+        assertEquals(Duration.ofSeconds(30), config.outOfOrderness());
+        assertEquals(Duration.ofHours(1), config.allowedLateness());
+        assertEquals(Duration.ofHours(72), config.dedupRetention());
+        assertEquals(List.of("all", "payment_method_type", "card_brand", "card_country", "card_brand,card_country",
+                "currency", "failure_code", "account"), config.dimensionSets().stream().map(DimensionSet::name).toList());
+        assertTrue(config.redaction().enabled());
+        assertEquals(config, JobConfig.defaults());
+    }
+
+    @Test
+    void variablesOverrideDefaults() {
+        JobConfig config = JobConfig.fromEnv(Map.of(
+                JobConfig.ENV_KAFKA_BOOTSTRAP_SERVERS, "kafka:29092",
+                JobConfig.ENV_OUT_OF_ORDERNESS, "500ms",
+                JobConfig.ENV_ALLOWED_LATENESS, "PT2H",
+                JobConfig.ENV_DEDUP_RETENTION, "4d",
+                JobConfig.ENV_SOURCE_IDLE_TIMEOUT, "15m",
+                JobConfig.ENV_DIMENSION_SETS, " card_country , card_brand ; all ",
+                JobConfig.ENV_REDACTION_EXTRA_FIELDS, "metadata, description"));
+
+        assertEquals("kafka:29092", config.kafkaBootstrapServers());
+        assertEquals(Duration.ofMillis(500), config.outOfOrderness());
+        assertEquals(Duration.ofHours(2), config.allowedLateness());
+        assertEquals(Duration.ofDays(4), config.dedupRetention());
+        assertEquals(Duration.ofMinutes(15), config.sourceIdleTimeout());
+        // Dimension order inside a set is canonical, whatever order the variable lists them in.
+        assertEquals(List.of("card_brand,card_country", "all"),
+                config.dimensionSets().stream().map(DimensionSet::name).toList());
+        assertTrue(config.redaction().fields().containsAll(List.of("metadata", "description", "email")));
+    }
+
+    @Test
+    void redactionCanBeTurnedOff() {
+        JobConfig config = JobConfig.fromEnv(Map.of(JobConfig.ENV_REDACTION, "OFF"));
+        assertFalse(config.redaction().enabled());
+        assertTrue(config.redaction().fields().isEmpty());
+    }
+
+    @Test
+    void invalidValuesAreRejectedWithTheVariableAndAFix() {
+        assertMessage(Map.of(JobConfig.ENV_ALLOWED_LATENESS, "an hour"),
+                "PAYPULSE_ALLOWED_LATENESS='an hour' is not a duration; write e.g. 30s, 15m, 1h, 3d or PT1H");
+        assertMessage(Map.of(JobConfig.ENV_ALLOWED_LATENESS, "-PT1H"), "PAYPULSE_ALLOWED_LATENESS must not be negative");
+        assertMessage(Map.of(JobConfig.ENV_DEDUP_RETENTION, "24h"), "set it to 72h or more");
+        assertMessage(Map.of(JobConfig.ENV_SOURCE_IDLE_TIMEOUT, "0s"), "PAYPULSE_SOURCE_IDLE_TIMEOUT must be greater than zero");
+        assertMessage(Map.of(JobConfig.ENV_DIMENSION_SETS, "card_brand;bin"), "unknown dimension 'bin'; use one of");
+        assertMessage(Map.of(JobConfig.ENV_DIMENSION_SETS, "card_brand;;all"), "empty dimension set");
+        assertMessage(Map.of(JobConfig.ENV_DIMENSION_SETS, "card_brand,card_brand"), "listed twice in one set");
+        assertMessage(Map.of(JobConfig.ENV_DIMENSION_SETS, "card_brand,card_country;card_country,card_brand"),
+                "lists a dimension set twice");
+        assertMessage(Map.of(JobConfig.ENV_REDACTION, "partial"), "PAYPULSE_REDACTION='partial'; use on or off");
+        assertMessage(Map.of(JobConfig.ENV_REDACTION, "off", JobConfig.ENV_REDACTION_EXTRA_FIELDS, "metadata"),
+                "turn redaction on or drop the extra fields");
+    }
+
+    private static void assertMessage(Map<String, String> env, String expected) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> JobConfig.fromEnv(env));
+        assertTrue(e.getMessage().contains(expected), e.getMessage());
+    }
+}

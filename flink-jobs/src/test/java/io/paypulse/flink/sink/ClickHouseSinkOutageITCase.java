@@ -1,0 +1,114 @@
+package io.paypulse.flink.sink;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.paypulse.infra.LocalClickHouse;
+import io.paypulse.schemas.ClickHouseConfig;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.apache.flink.api.common.JobID;
+import org.apache.flink.api.common.JobStatus;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.connector.source.util.ratelimit.RateLimiterStrategy;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.connector.datagen.source.DataGeneratorSource;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.runtime.testutils.InMemoryReporter;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * ClickHouse goes away in the middle of a running job and comes back: the writers retry and hold
+ * the stream back meanwhile, and once the job ends every row is in the table. The server is this
+ * test's own, because it stops it.
+ */
+class ClickHouseSinkOutageITCase {
+
+    private static final String TABLE = "decline_rates_1m";
+    private static final int ROWS = 1500;
+    private static final InMemoryReporter METRICS = InMemoryReporter.createWithRetainedMetrics();
+
+    @RegisterExtension
+    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
+            .setNumberTaskManagers(1)
+            .setNumberSlotsPerTaskManager(2)
+            .setConfiguration(METRICS.addToConfiguration(new Configuration()))
+            .build());
+
+    private LocalClickHouse clickHouse;
+    private ClickHouseTestDatabase db;
+
+    @BeforeEach
+    void ownServer() throws Exception {
+        clickHouse = LocalClickHouse.builder().build().start();
+        db = ClickHouseTestDatabase.on(
+                ClickHouseConfig.fromEnv(Map.of(ClickHouseConfig.ENV_URL, clickHouse.httpUrl())));
+        db.createDeclineRatesTable(TABLE);
+    }
+
+    @AfterEach
+    void stopServer() {
+        // Closing the server deletes its data, the database included.
+        if (clickHouse != null) {
+            clickHouse.close();
+        }
+    }
+
+    @Test
+    void noRowIsLostWhileClickHouseIsDown() throws Exception {
+        Configuration conf = new Configuration();
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY, "disable");
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
+        env.setParallelism(2);
+        // About five seconds of rows, so the outage falls in the middle of the stream.
+        env.fromSource(new DataGeneratorSource<>(DeclineRateRow::of, ROWS, RateLimiterStrategy.perSecond(300),
+                                TypeInformation.of(DeclineRateRow.class)),
+                        WatermarkStrategy.noWatermarks(), "decline rate rows")
+                .sinkTo(ClickHouseSink.<DeclineRateRow>builder()
+                        .config(db.config())
+                        .table(TABLE)
+                        .columns(DeclineRateRow.COLUMNS)
+                        .rowMapper(DeclineRateRow::toColumnValues)
+                        .maxBatchRows(50)
+                        .flushInterval(Duration.ofMillis(100))
+                        .initialRetryBackoff(Duration.ofMillis(50))
+                        .maxRetryBackoff(Duration.ofMillis(400))
+                        .build())
+                .name("ClickHouse " + TABLE);
+
+        JobClient job = env.executeAsync("sink outlives a ClickHouse outage");
+        JobID id = job.getJobID();
+        Polling.await(Duration.ofSeconds(30), () -> {
+            assertTrue(db.rawCount(TABLE) > 0, "no rows written yet");
+            return null;
+        });
+
+        clickHouse.stop();
+        long stoppedAt = System.nanoTime();
+        long rowsBeforeOutage = ReportedMetrics.counter(METRICS, id, "clickhouseRowsSent");
+        // The server stays away for a few seconds and many retries, while the job stays up.
+        Polling.await(Duration.ofSeconds(30), () -> {
+            assertTrue(ReportedMetrics.counter(METRICS, id, "clickhouseRetries") >= 10, "fewer than 10 retries so far");
+            assertTrue(System.nanoTime() - stoppedAt >= TimeUnit.SECONDS.toNanos(3), "down for less than 3 s");
+            return null;
+        });
+        assertEquals(JobStatus.RUNNING, job.getJobStatus().get(10, TimeUnit.SECONDS));
+        assertTrue(rowsBeforeOutage < ROWS, "the stream ended before the outage: " + rowsBeforeOutage + " rows sent");
+        clickHouse.start();
+
+        job.getJobExecutionResult().get(90, TimeUnit.SECONDS);
+        assertEquals(DeclineRateRow.first(ROWS), db.readFinal(TABLE));
+        assertEquals(ROWS, ReportedMetrics.counter(METRICS, id, "clickhouseRowsSent"));
+        assertTrue(ReportedMetrics.counter(METRICS, id, "clickhouseFailedAttempts") >= 10);
+        assertEquals(0, ReportedMetrics.counter(METRICS, id, "clickhouseRowsDropped"));
+    }
+}
