@@ -11,6 +11,7 @@ import picocli.CommandLine.Command;
         subcommands = {
                 RunCommand.class,
                 BridgeCommand.class,
+                JobCommand.class,
                 MigrateCommand.class,
                 BenchCommand.class,
                 CommandLine.HelpCommand.class

@@ -2,6 +2,7 @@ package io.paypulse.cli;
 
 import io.paypulse.bridge.BridgeConfig;
 import io.paypulse.bridge.IngestBridge;
+import io.paypulse.flink.config.JobConfig;
 import io.paypulse.infra.LocalClickHouse;
 import io.paypulse.infra.LocalKafka;
 import io.paypulse.schemas.ClickHouseConfig;
@@ -9,6 +10,7 @@ import io.paypulse.schemas.ClickHouseMigrator;
 import io.paypulse.schemas.MigrationResult;
 import io.paypulse.schemas.TopicProvisioner;
 import io.paypulse.schemas.TopicSpecs;
+import org.apache.flink.core.execution.JobClient;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -27,7 +29,7 @@ import java.util.concurrent.Callable;
 @Command(name = "run",
         mixinStandardHelpOptions = true,
         description = {
-                "Run the whole local stack on this machine: Kafka (KRaft), ClickHouse, the migrations and the bridge.",
+                "Run the whole local stack on this machine: Kafka (KRaft), ClickHouse, the migrations, the bridge and the job.",
                 "Kafka and ClickHouse start locally unless KAFKA_BOOTSTRAP_SERVERS / CLICKHOUSE_URL point at existing ones.",
                 "Stop with Ctrl-C; data stays in the data directory for the next run."})
 final class RunCommand implements Callable<Integer> {
@@ -49,12 +51,15 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--bridge-port", paramLabel = "PORT", description = "Port of the bridge. Env: BRIDGE_PORT (default 8080).")
     Integer bridgePort;
 
+    @Option(names = "--flink-ui-port", paramLabel = "PORT", defaultValue = "8081",
+            description = "Port of the Flink web UI of the local job, 0 for none (default ${DEFAULT-VALUE}).")
+    int flinkUiPort;
+
     @Override
     public Integer call() throws Exception {
         ShutdownSignal signal = ShutdownSignal.install();
         EnvOverrides env = EnvOverrides.fromSystem().set(BridgeConfig.ENV_PORT, bridgePort);
-        Path data = (dataDir != null ? dataDir : Path.of(env.has(ENV_DATA_DIR) ? env.get(ENV_DATA_DIR) : ".paypulse-data"))
-                .toAbsolutePath();
+        Path data = dataDir(dataDir, env);
         Files.createDirectories(data);
         Deque<AutoCloseable> running = new ArrayDeque<>();
         try {
@@ -79,12 +84,18 @@ final class RunCommand implements Callable<Integer> {
             IngestBridge bridge = IngestBridge.start(BridgeConfig.fromEnv(env.asMap()));
             running.push(bridge);
 
+            JobClient job = JobCommand.startJob(JobConfig.fromEnv(env.asMap()), clickHouseConfig, flinkUiPort,
+                    data.resolve("flink-checkpoints"));
+            running.push(() -> job.cancel().get());
+
             Console.info("");
             Console.info("paypulse is running. Ctrl-C stops it.");
             Console.info("  webhooks   POST " + bridge.webhookUri());
             Console.info("  bridge     " + bridge.baseUri() + "/healthz  /readyz  /metrics");
             Console.info("  kafka      " + kafka + "  (topics stripe.events, stripe.events.dlq)");
-            Console.info("  clickhouse " + clickHouseConfig.url() + "  (database " + clickHouseConfig.database() + ")");
+            Console.info("  clickhouse " + clickHouseConfig.url() + "  (database " + clickHouseConfig.database()
+                    + "; try: SELECT * FROM decline_rates ORDER BY window_start DESC LIMIT 10)");
+            Console.info("  flink job  " + (flinkUiPort > 0 ? "http://127.0.0.1:" + flinkUiPort : "running (no web UI)"));
             Console.info("  secret     " + (Files.exists(secretFile) && !System.getenv().containsKey(BridgeConfig.ENV_SECRETS)
                     ? "generated for local use, in " + secretFile : "from STRIPE_WEBHOOK_SECRET"));
             Console.info("  data, logs " + data);
@@ -95,6 +106,12 @@ final class RunCommand implements Callable<Integer> {
         }
         Console.info("stopped");
         return 0;
+    }
+
+    /** The data directory: the flag, else {@code PAYPULSE_DATA_DIR}, else {@code .paypulse-data}, made absolute. */
+    static Path dataDir(Path flag, EnvOverrides env) {
+        return (flag != null ? flag : Path.of(env.has(ENV_DATA_DIR) ? env.get(ENV_DATA_DIR) : ".paypulse-data"))
+                .toAbsolutePath();
     }
 
     private String startKafka(EnvOverrides env, Path data, Deque<AutoCloseable> running) {

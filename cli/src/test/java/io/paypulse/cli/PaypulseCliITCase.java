@@ -129,10 +129,12 @@ class PaypulseCliITCase {
         int kafkaPort = FreePorts.pick();
         int clickHousePort = FreePorts.pick();
         int bridgePort = FreePorts.pick();
+        int flinkUiPort = FreePorts.pick();
         Path data = dir.resolve("data");
         Path log = dir.resolve("run.log");
         Process run = paypulse(List.of("run", "--data-dir", data.toString(), "--kafka-port", Integer.toString(kafkaPort),
-                "--clickhouse-port", Integer.toString(clickHousePort), "--bridge-port", Integer.toString(bridgePort)), Map.of(), log);
+                "--clickhouse-port", Integer.toString(clickHousePort), "--bridge-port", Integer.toString(bridgePort),
+                "--flink-ui-port", Integer.toString(flinkUiPort)), Map.of(), log);
         try {
             await("run is up", Duration.ofSeconds(180), () -> {
                 if (!run.isAlive()) {
@@ -143,16 +145,25 @@ class PaypulseCliITCase {
             await("the bridge is ready", Duration.ofSeconds(60), () -> status(bridgePort, "/readyz") == 200);
             String secret = Files.readString(data.resolve("webhook-secret")).strip();
             assertTrue(secret.startsWith("whsec_local_"));
-            String payload = event("evt_run_" + UUID.randomUUID());
+            String id = "evt_run_" + UUID.randomUUID().toString().replace("-", "");
+            String payload = event(id);
             assertEquals(200, post(bridgePort, payload, StripeEventSamples.signatureHeader(payload, secret, now())).statusCode());
-            assertEquals("1\n", http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + clickHousePort
-                    + "/?query=SELECT%20count()%20FROM%20paypulse.schema_migrations%20FINAL%20WHERE%20version%3D1")).build(),
-                    HttpResponse.BodyHandlers.ofString()).body());
+            // Webhook → bridge → Kafka → Flink job → ClickHouse, with the payload redacted on the way.
+            await("the event reaches stripe_events", Duration.ofSeconds(60),
+                    () -> "1\n".equals(query(clickHousePort, "SELECT count() FROM paypulse.stripe_events FINAL WHERE event_id = '"
+                            + id + "'")));
+            assertEquals("0\n", query(clickHousePort, "SELECT countIf(payload LIKE '%jenny.rosen@example.com%') FROM "
+                    + "paypulse.stripe_events FINAL WHERE event_id = '" + id + "'"));
+            assertEquals("approved\tvisa\tBR\n", query(clickHousePort, "SELECT status, card_brand, card_country FROM "
+                    + "paypulse.payment_attempts FINAL WHERE event_id = '" + id + "'"));
+            assertTrue(http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + flinkUiPort + "/jobs/overview")).build(),
+                    HttpResponse.BodyHandlers.ofString()).body().contains("\"state\":\"RUNNING\""), "the Flink UI shows the job");
 
             run.destroy(); // SIGTERM
             assertTrue(run.waitFor(60, TimeUnit.SECONDS), "run exits after SIGTERM");
             assertEquals(0, run.exitValue(), Files.readString(log));
-            assertTrue(refused(kafkaPort) && refused(clickHousePort) && refused(bridgePort), "every part stopped");
+            assertTrue(refused(kafkaPort) && refused(clickHousePort) && refused(bridgePort) && refused(flinkUiPort),
+                    "every part stopped");
             assertFalse(Files.readString(log).contains(secret), "the generated secret is never printed");
         } finally {
             run.destroyForcibly();
@@ -162,7 +173,8 @@ class PaypulseCliITCase {
     @Test
     void everyCommandsHelpListsItsEnvironmentVariables() {
         for (String[] command : new String[][]{{"bridge", "BRIDGE_PORT", "KAFKA_BOOTSTRAP_SERVERS", "BRIDGE_KAFKA_ACK_TIMEOUT_MS"},
-                {"migrate", "CLICKHOUSE_URL", "CLICKHOUSE_DATABASE"}, {"run", "PAYPULSE_DATA_DIR", "BRIDGE_PORT"}}) {
+                {"migrate", "CLICKHOUSE_URL", "CLICKHOUSE_DATABASE"}, {"run", "PAYPULSE_DATA_DIR", "BRIDGE_PORT"},
+                {"job", "KAFKA_BOOTSTRAP_SERVERS", "CLICKHOUSE_URL", "PAYPULSE_"}}) {
             Run help = runInProcess(command[0], "--help");
             assertEquals(0, help.exit());
             for (int i = 1; i < command.length; i++) {
@@ -193,6 +205,11 @@ class PaypulseCliITCase {
                 || k.startsWith("BRIDGE_") || k.startsWith("PAYPULSE_"));
         pb.environment().putAll(env);
         return pb.start();
+    }
+
+    private String query(int clickHousePort, String sql) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + clickHousePort + "/"))
+                .POST(HttpRequest.BodyPublishers.ofString(sql + " FORMAT TSV")).build(), HttpResponse.BodyHandlers.ofString()).body();
     }
 
     private String event(String id) {

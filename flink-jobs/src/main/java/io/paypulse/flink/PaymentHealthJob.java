@@ -37,6 +37,7 @@ import io.paypulse.schemas.ClickHouseConfig;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
@@ -65,14 +66,10 @@ public final class PaymentHealthJob {
     public static void main(String[] args) throws Exception {
         JobConfig config = JobConfig.fromEnv(System.getenv());
         ClickHouseConfig clickHouse = ClickHouseConfig.fromEnv();
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        // The ClickHouse sink flushes on every checkpoint: the interval bounds how stale rows get.
-        env.enableCheckpointing(config.checkpointInterval().toMillis());
-        DataStream<StripeEvent> events = env
-                .fromSource(kafkaSource(config), WatermarkStrategy.noWatermarks(), "Kafka " + config.topic())
-                .uid("kafka-stripe-events");
-        sinkToClickHouse(build(events, config), clickHouse);
-        env.execute("paypulse payment health");
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(
+                PaymentHealthRunner.flinkConfiguration(config));
+        PaymentHealthRunner.define(env, config, clickHouse);
+        env.execute(PaymentHealthRunner.JOB_NAME);
     }
 
     /** One ClickHouse sink per output, each into the table its rows are made for. */
@@ -196,14 +193,21 @@ public final class PaymentHealthJob {
      * It starts from the group's committed offsets, or the earliest retained record for a new group,
      * so a first deployment backfills the topic's seven days.
      */
-    @SuppressWarnings("deprecation") // the connector's committedOffsets still takes Kafka's deprecated enum
     public static KafkaSource<StripeEvent> kafkaSource(JobConfig config) {
+        return kafkaSourceBuilder(config).build();
+    }
+
+    /**
+     * The builder behind {@link #kafkaSource}, so a variant changes only what it must: tests add
+     * {@code setBounded(OffsetsInitializer.latest())} to read a topic to its current end.
+     */
+    @SuppressWarnings("deprecation") // the connector's committedOffsets still takes Kafka's deprecated enum
+    public static KafkaSourceBuilder<StripeEvent> kafkaSourceBuilder(JobConfig config) {
         return KafkaSource.<StripeEvent>builder()
                 .setBootstrapServers(config.kafkaBootstrapServers())
                 .setTopics(config.topic())
                 .setGroupId(config.consumerGroupId())
                 .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
-                .setDeserializer(new StripeEventDeserializer())
-                .build();
+                .setDeserializer(new StripeEventDeserializer());
     }
 }

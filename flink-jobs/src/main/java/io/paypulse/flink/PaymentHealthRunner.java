@@ -1,0 +1,129 @@
+package io.paypulse.flink;
+
+import io.paypulse.flink.config.JobConfig;
+import io.paypulse.flink.model.StripeEvent;
+import io.paypulse.schemas.ClickHouseConfig;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.ExternalizedCheckpointRetention;
+import org.apache.flink.configuration.RestOptions;
+import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.configuration.StateRecoveryOptions;
+import org.apache.flink.core.execution.CheckpointingMode;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+/**
+ * Runs the payment health job the way production does: exactly-once checkpoints, a restart strategy,
+ * Kafka in, ClickHouse out. The same definition serves a Flink cluster ({@link PaymentHealthJob#main})
+ * and the local MiniCluster of {@code paypulse run} and {@code paypulse job}.
+ */
+public final class PaymentHealthRunner {
+
+    public static final String JOB_NAME = "paypulse payment health";
+    private static final Logger LOG = LoggerFactory.getLogger(PaymentHealthRunner.class);
+
+    private PaymentHealthRunner() {
+    }
+
+    /**
+     * Checkpointing and restart settings. A ClickHouse outage blocks the sinks, and so checkpoints, for as
+     * long as it lasts: a few failed checkpoints are tolerated before the job restarts (from the last
+     * completed checkpoint), and restarts back off exponentially instead of giving up.
+     */
+    public static Configuration flinkConfiguration(JobConfig job) {
+        Configuration conf = new Configuration();
+        conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, job.checkpointInterval());
+        conf.set(CheckpointingOptions.CHECKPOINTING_CONSISTENCY_MODE, CheckpointingMode.EXACTLY_ONCE);
+        conf.set(CheckpointingOptions.MIN_PAUSE_BETWEEN_CHECKPOINTS, job.checkpointInterval().dividedBy(2));
+        conf.set(CheckpointingOptions.CHECKPOINTING_TIMEOUT, Duration.ofMinutes(10));
+        conf.set(CheckpointingOptions.TOLERABLE_FAILURE_NUMBER, 3);
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY, "exponential-delay");
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_INITIAL_BACKOFF, Duration.ofSeconds(1));
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_MAX_BACKOFF, Duration.ofMinutes(1));
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_ATTEMPTS, Integer.MAX_VALUE);
+        return conf;
+    }
+
+    /** Adds source, topology and sinks to {@code env}. */
+    public static JobOutputs define(StreamExecutionEnvironment env, JobConfig job, ClickHouseConfig clickHouse) {
+        return define(env, job, clickHouse, PaymentHealthJob.kafkaSource(job));
+    }
+
+    /**
+     * As {@link #define(StreamExecutionEnvironment, JobConfig, ClickHouseConfig)}, reading {@code source}:
+     * tests pass a bounded variant of {@link PaymentHealthJob#kafkaSourceBuilder}.
+     */
+    public static JobOutputs define(StreamExecutionEnvironment env, JobConfig job, ClickHouseConfig clickHouse,
+                                    KafkaSource<StripeEvent> source) {
+        DataStream<StripeEvent> events = env
+                .fromSource(source, WatermarkStrategy.noWatermarks(), "Kafka " + job.topic())
+                .uid("kafka-stripe-events");
+        JobOutputs outputs = PaymentHealthJob.build(events, job);
+        PaymentHealthJob.sinkToClickHouse(outputs, clickHouse);
+        return outputs;
+    }
+
+    /**
+     * Starts the job on an in-process MiniCluster with the Flink web UI on {@code webUiPort} (0 = none),
+     * keeping checkpoints under {@code checkpointDir}, and returns once it is submitted. It resumes from
+     * the newest checkpoint there: Kafka offsets alone would lose the windows that were still open.
+     */
+    public static JobClient startLocal(JobConfig job, ClickHouseConfig clickHouse, int webUiPort, Path checkpointDir)
+            throws Exception {
+        Configuration conf = flinkConfiguration(job);
+        conf.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
+        conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpointDir.toUri().toString());
+        conf.set(CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION, ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
+        Optional<Path> latest = latestCheckpoint(checkpointDir);
+        if (latest.isPresent()) {
+            conf.set(StateRecoveryOptions.SAVEPOINT_PATH, latest.get().toUri().toString());
+            LOG.info("event=job_resuming checkpoint={}", latest.get());
+        }
+        StreamExecutionEnvironment env;
+        if (webUiPort > 0) {
+            conf.set(RestOptions.PORT, webUiPort);
+            conf.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
+            env = StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(conf);
+        } else {
+            env = StreamExecutionEnvironment.createLocalEnvironment(conf);
+        }
+        env.setParallelism(Math.max(1, Math.min(2, Runtime.getRuntime().availableProcessors())));
+        define(env, job, clickHouse);
+        return env.executeAsync(JOB_NAME);
+    }
+
+    /** The newest completed checkpoint ({@code <job id>/chk-<n>} with its {@code _metadata}) under {@code dir}. */
+    static Optional<Path> latestCheckpoint(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            return Optional.empty();
+        }
+        try (Stream<Path> files = Files.find(dir, 3, (path, attrs) -> attrs.isRegularFile()
+                && path.getFileName().toString().equals("_metadata")
+                && path.getParent().getFileName().toString().startsWith("chk-"))) {
+            return files.max(Comparator.comparing(PaymentHealthRunner::modified)).map(Path::getParent);
+        }
+    }
+
+    private static FileTime modified(Path path) {
+        try {
+            return Files.getLastModifiedTime(path);
+        } catch (IOException e) {
+            return FileTime.fromMillis(0);
+        }
+    }
+}
