@@ -30,28 +30,18 @@ import java.util.stream.Stream;
  * A real ClickHouse server answering on its HTTP interface, for tests and {@code paypulse run}: the {@code clickhouse}
  * binary if one is on PATH, otherwise the ClickHouse engine library (chDB), fetched once and served from a child JVM.
  */
-public final class LocalClickHouse implements AutoCloseable {
+public final class LocalClickHouse extends LocalServer<LocalClickHouse> {
 
     private static final Logger LOG = LoggerFactory.getLogger(LocalClickHouse.class);
     private static final int MIN_BINARY_MAJOR = 24;
 
     private final int httpPort;
-    private final Path dataDir;
-    private final boolean temporaryDataDir;
-    private final Path logFile;
-    private final Duration startTimeout;
-    private final Duration stopTimeout;
-    private ChildProcess process;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
     private String engine;
-    private boolean closed;
 
     private LocalClickHouse(Builder b) {
+        super("clickhouse", b.dataDir, b.logFile, b.startTimeout, b.stopTimeout);
         this.httpPort = b.httpPort == 0 ? FreePorts.pick() : b.httpPort;
-        this.temporaryDataDir = b.dataDir == null;
-        this.dataDir = temporaryDataDir ? DataDirs.createTemp("paypulse-clickhouse-") : DataDirs.create(b.dataDir);
-        this.logFile = b.logFile != null ? b.logFile.toAbsolutePath() : dataDir.resolve("clickhouse.log");
-        this.startTimeout = b.startTimeout;
-        this.stopTimeout = b.stopTimeout;
     }
 
     public static Builder builder() {
@@ -67,81 +57,38 @@ public final class LocalClickHouse implements AutoCloseable {
         return httpPort;
     }
 
-    public Path dataDir() {
-        return dataDir;
+    @Override
+    protected String address() {
+        return httpUrl();
     }
 
-    public Path logFile() {
-        return logFile;
-    }
-
-    public synchronized boolean isRunning() {
-        return process != null && process.isAlive();
-    }
-
-    /**
-     * Starts the server and returns once {@code SELECT 1} answers over HTTP; fetches the chDB library first if this
-     * machine has neither a {@code clickhouse} binary nor the cached library (not counted in the start timeout).
-     *
-     * @throws LocalInfraException if the port is taken, the engine cannot be fetched, the server exits, or it does
-     *                             not answer in time
-     */
-    public synchronized LocalClickHouse start() {
-        if (closed) {
-            throw new IllegalStateException("LocalClickHouse at " + httpUrl() + " is closed");
-        }
-        if (isRunning()) {
-            return this;
-        }
+    @Override
+    protected void requirePortsFree() {
         if (!FreePorts.isFree(httpPort)) {
             throw new LocalInfraException("ClickHouse cannot start: its HTTP port " + FreePorts.HOST + ":" + httpPort
                     + " is already in use by another process. Stop that process, build LocalClickHouse with port 0 to "
                     + "get a free port, or set CLICKHOUSE_URL to use the server that is already there.");
         }
-        Path enginePath = DataDirs.create(dataDir.resolve("clickhouse"));
-        process = binaryOnPath().map(binary -> serverBinary(binary, enginePath)).orElseGet(() -> chdb(enginePath));
-        long started = System.nanoTime();
-        long pid = process.start();
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
-        try {
-            process.awaitReady(startTimeout, () -> "1".equals(selectOne(http)));
-        } catch (RuntimeException e) {
-            stop();
-            DataDirs.keepAfterExit(dataDir);
-            throw e;
-        }
-        LOG.info("event=clickhouse_started url={} engine={} pid={} startup_ms={} data_dir={} log={}", httpUrl(),
-                engine, pid, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started), dataDir, logFile);
-        return this;
     }
 
-    /** Stops the server (SIGTERM, forced after the stop timeout) and keeps its port and data for {@link #start()}. */
-    public synchronized void stop() {
-        if (process == null) {
-            return;
-        }
-        long pid = process.isAlive() ? process.pid() : -1;
-        process.stop(stopTimeout);
-        process = null;
-        LOG.info("event=clickhouse_stopped url={} pid={}", httpUrl(), pid);
-    }
-
-    public synchronized LocalClickHouse restart() {
-        stop();
-        return start();
-    }
-
-    /** Stops the server and deletes the data dir if it was a temporary one. */
+    /**
+     * The {@code clickhouse} binary if one is on PATH, otherwise the chDB library, fetched first if this machine has
+     * not cached it yet (the fetch is not counted in the start timeout).
+     */
     @Override
-    public synchronized void close() {
-        if (closed) {
-            return;
-        }
-        closed = true;
-        stop();
-        if (temporaryDataDir) {
-            DataDirs.delete(dataDir);
-        }
+    protected ChildProcess launch() {
+        Path enginePath = DataDirs.create(dataDir.resolve("clickhouse"));
+        return binaryOnPath().map(binary -> serverBinary(binary, enginePath)).orElseGet(() -> chdb(enginePath));
+    }
+
+    @Override
+    protected boolean answers() throws Exception {
+        return "1".equals(selectOne(http));
+    }
+
+    @Override
+    protected String startDetails() {
+        return " engine=" + engine;
     }
 
     private ChildProcess serverBinary(Path binary, Path enginePath) {

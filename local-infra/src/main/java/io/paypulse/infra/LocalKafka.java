@@ -1,13 +1,10 @@
 package io.paypulse.infra;
 
 import io.paypulse.infra.internal.ChildProcess;
-import io.paypulse.infra.internal.DataDirs;
 import io.paypulse.infra.internal.KafkaBrokerMain;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.common.Uuid;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.Reader;
@@ -30,31 +27,19 @@ import java.util.stream.Collectors;
  * A real Kafka broker (KRaft, broker and controller in one node) in a child JVM, for tests and {@code paypulse run}.
  * It can be stopped and started again on the same ports and data, like a broker that goes down and comes back.
  */
-public final class LocalKafka implements AutoCloseable {
+public final class LocalKafka extends LocalServer<LocalKafka> {
 
-    private static final Logger LOG = LoggerFactory.getLogger(LocalKafka.class);
     private static final String LOG4J_CONFIG = "io/paypulse/infra/internal/child-log4j2.xml";
 
     private final int port;
     private final int controllerPort;
-    private final Path dataDir;
-    private final boolean temporaryDataDir;
-    private final Path logFile;
-    private final Duration startTimeout;
-    private final Duration stopTimeout;
     private final List<String> jvmOptions;
     private final Map<String, String> brokerOverrides;
-    private ChildProcess process;
-    private boolean closed;
 
     private LocalKafka(Builder b) {
+        super("kafka", b.dataDir, b.logFile, b.startTimeout, b.stopTimeout);
         this.port = b.port == 0 ? FreePorts.pick() : b.port;
         this.controllerPort = b.controllerPort == 0 ? FreePorts.pick() : b.controllerPort;
-        this.temporaryDataDir = b.dataDir == null;
-        this.dataDir = temporaryDataDir ? DataDirs.createTemp("paypulse-kafka-") : DataDirs.create(b.dataDir);
-        this.logFile = b.logFile != null ? b.logFile.toAbsolutePath() : dataDir.resolve("kafka.log");
-        this.startTimeout = b.startTimeout;
-        this.stopTimeout = b.stopTimeout;
         this.jvmOptions = List.copyOf(b.jvmOptions);
         this.brokerOverrides = Map.copyOf(b.brokerOverrides);
     }
@@ -76,84 +61,30 @@ public final class LocalKafka implements AutoCloseable {
         return controllerPort;
     }
 
-    public Path dataDir() {
-        return dataDir;
+    @Override
+    protected String address() {
+        return bootstrapServers();
     }
 
-    public Path logFile() {
-        return logFile;
-    }
-
-    public synchronized boolean isRunning() {
-        return process != null && process.isAlive();
-    }
-
-    /**
-     * Starts the broker, formatting its storage on the first start, and returns once it answers an Admin client.
-     * Does nothing if it is running already.
-     *
-     * @throws LocalInfraException if a port is taken, the broker exits, or it does not answer in time
-     */
-    public synchronized LocalKafka start() {
-        if (closed) {
-            throw new IllegalStateException("LocalKafka at " + bootstrapServers() + " is closed");
-        }
-        if (isRunning()) {
-            return this;
-        }
+    @Override
+    protected void requirePortsFree() {
         requireFree(port, "listener");
         requireFree(controllerPort, "controller");
+    }
+
+    /** Formats the storage on the first start (the child does it), then runs the broker. */
+    @Override
+    protected ChildProcess launch() {
         Path config = writeServerProperties();
         // C1 only: on a 2-core machine it starts the broker about 2.5x faster than tiered C2, which is worth more
         // to tests than peak throughput; jvmOption("-XX:TieredStopAtLevel=4") restores full JIT.
         List<String> options = new ArrayList<>(List.of("-Xms128m", "-Xmx512m", "-XX:TieredStopAtLevel=1",
                 "-XX:+ExitOnOutOfMemoryError", "-Djava.awt.headless=true", "-Dlog4j2.configurationFile=" + LOG4J_CONFIG));
         options.addAll(jvmOptions);
-        process = new ChildProcess("Kafka broker " + bootstrapServers(),
+        return new ChildProcess("Kafka broker " + bootstrapServers(),
                 ChildProcess.javaCommand(dataDir.resolve("java.args"), options, KafkaBrokerMain.class,
                         List.of(config.toString(), clusterId())),
                 dataDir, Map.of(), logFile);
-        long started = System.nanoTime();
-        long pid = process.start();
-        try {
-            process.awaitReady(startTimeout, this::answers);
-        } catch (RuntimeException e) {
-            stop();
-            DataDirs.keepAfterExit(dataDir);
-            throw e;
-        }
-        LOG.info("event=kafka_started bootstrap={} pid={} startup_ms={} data_dir={} log={}", bootstrapServers(), pid,
-                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started), dataDir, logFile);
-        return this;
-    }
-
-    /** Stops the broker (SIGTERM, forced after the stop timeout) and keeps its ports and data for {@link #start()}. */
-    public synchronized void stop() {
-        if (process == null) {
-            return;
-        }
-        long pid = process.isAlive() ? process.pid() : -1;
-        process.stop(stopTimeout);
-        process = null;
-        LOG.info("event=kafka_stopped bootstrap={} pid={}", bootstrapServers(), pid);
-    }
-
-    public synchronized LocalKafka restart() {
-        stop();
-        return start();
-    }
-
-    /** Stops the broker and deletes the data dir if it was a temporary one. */
-    @Override
-    public synchronized void close() {
-        if (closed) {
-            return;
-        }
-        closed = true;
-        stop();
-        if (temporaryDataDir) {
-            DataDirs.delete(dataDir);
-        }
     }
 
     private void requireFree(int p, String listener) {
@@ -223,7 +154,8 @@ public final class LocalKafka implements AutoCloseable {
     }
 
     // A TCP connect first keeps the Admin client from logging connection warnings while the broker boots.
-    private boolean answers() throws Exception {
+    @Override
+    protected boolean answers() throws Exception {
         try (Socket socket = new Socket()) {
             socket.connect(new InetSocketAddress(FreePorts.loopback(), port), 1000);
         } catch (IOException e) {

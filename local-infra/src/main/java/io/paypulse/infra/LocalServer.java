@@ -1,0 +1,130 @@
+package io.paypulse.infra;
+
+import io.paypulse.infra.internal.ChildProcess;
+import io.paypulse.infra.internal.DataDirs;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The life of a local server in a child process, shared by {@link LocalKafka} and {@link LocalClickHouse}: it can be
+ * stopped and started again on the same ports and data, and closing it deletes data it was not given.
+ *
+ * @param <S> the concrete server, returned by {@link #start()} and {@link #restart()}
+ */
+public abstract class LocalServer<S extends LocalServer<S>> implements AutoCloseable {
+
+    private final Logger log = LoggerFactory.getLogger(getClass());
+    private final String kind;
+    private final boolean temporaryDataDir;
+    private final Duration startTimeout;
+    private final Duration stopTimeout;
+    protected final Path dataDir;
+    protected final Path logFile;
+    private ChildProcess process;
+    private boolean closed;
+
+    LocalServer(String kind, Path requestedDataDir, Path requestedLogFile, Duration startTimeout, Duration stopTimeout) {
+        this.kind = kind;
+        this.temporaryDataDir = requestedDataDir == null;
+        this.dataDir = temporaryDataDir ? DataDirs.createTemp("paypulse-" + kind + "-") : DataDirs.create(requestedDataDir);
+        this.logFile = requestedLogFile != null ? requestedLogFile.toAbsolutePath() : dataDir.resolve(kind + ".log");
+        this.startTimeout = startTimeout;
+        this.stopTimeout = stopTimeout;
+    }
+
+    /** Where clients reach it, for messages and logs; the same across restarts. */
+    protected abstract String address();
+
+    /** Fails with a message that says what to do if a port it needs is taken. */
+    protected abstract void requirePortsFree();
+
+    /** The child process to run, not yet started. */
+    protected abstract ChildProcess launch();
+
+    /** True once the server answers a real request. */
+    protected abstract boolean answers() throws Exception;
+
+    /** Extra key=value pairs for the start log line. */
+    protected String startDetails() {
+        return "";
+    }
+
+    @SuppressWarnings("unchecked")
+    private S self() {
+        return (S) this;
+    }
+
+    public Path dataDir() {
+        return dataDir;
+    }
+
+    public Path logFile() {
+        return logFile;
+    }
+
+    public synchronized boolean isRunning() {
+        return process != null && process.isAlive();
+    }
+
+    /**
+     * Starts the server and returns once it answers. Does nothing if it is running already.
+     *
+     * @throws LocalInfraException if a port is taken, the process exits, or it does not answer in time; the data dir
+     *                             is then kept, since the message points to the log in it
+     */
+    public synchronized S start() {
+        if (closed) {
+            throw new IllegalStateException(getClass().getSimpleName() + " at " + address() + " is closed");
+        }
+        if (isRunning()) {
+            return self();
+        }
+        requirePortsFree();
+        process = launch();
+        long started = System.nanoTime();
+        long pid = process.start();
+        try {
+            process.awaitReady(startTimeout, this::answers);
+        } catch (RuntimeException e) {
+            stop();
+            DataDirs.keepAfterExit(dataDir);
+            throw e;
+        }
+        log.info("event={}_started address={} pid={} startup_ms={}{} data_dir={} log={}", kind, address(), pid,
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started), startDetails(), dataDir, logFile);
+        return self();
+    }
+
+    /** Stops the server (SIGTERM, forced after the stop timeout) and keeps its ports and data for {@link #start()}. */
+    public synchronized void stop() {
+        if (process == null) {
+            return;
+        }
+        long pid = process.isAlive() ? process.pid() : -1;
+        process.stop(stopTimeout);
+        process = null;
+        log.info("event={}_stopped address={} pid={}", kind, address(), pid);
+    }
+
+    public synchronized S restart() {
+        stop();
+        return start();
+    }
+
+    /** Stops the server and deletes the data dir if it was a temporary one. */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        stop();
+        if (temporaryDataDir) {
+            DataDirs.delete(dataDir);
+        }
+    }
+}
