@@ -1,0 +1,160 @@
+package io.paypulse.flink;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.paypulse.flink.config.JobConfig;
+import io.paypulse.flink.model.StripeEvent;
+import io.paypulse.infra.SharedInfra;
+import io.paypulse.schemas.EnvelopeHeaders;
+import io.paypulse.schemas.TopicProvisioner;
+import io.paypulse.schemas.TopicSpec;
+import io.paypulse.schemas.TopicSpecs;
+import io.paypulse.schemas.Topics;
+import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A topic of one test's own on the shared Kafka broker, configured like {@code stripe.events} and
+ * written the way the ingest bridge writes it: key = event id, value = the body bytes untouched, the
+ * v1 envelope in headers (see {@code schemas/envelope/README.md} and the bridge's {@code WebhookRecords}).
+ */
+final class BridgeTopic implements AutoCloseable {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Duration KAFKA_TIMEOUT = Duration.ofSeconds(30);
+
+    private final String bootstrapServers;
+    private final String name;
+
+    private BridgeTopic(String bootstrapServers, String name) {
+        this.bootstrapServers = bootstrapServers;
+        this.name = name;
+    }
+
+    /**
+     * Creates {@code <prefix>-<random>} with the partitions and configs of {@code stripe.events}, on
+     * the broker named by {@code KAFKA_BOOTSTRAP_SERVERS} or else the JVM-wide local one.
+     */
+    static BridgeTopic create(String prefix) {
+        String configured = System.getenv(JobConfig.ENV_KAFKA_BOOTSTRAP_SERVERS);
+        String servers = configured != null && !configured.isBlank() ? configured : SharedInfra.kafka().bootstrapServers();
+        TopicSpec production = TopicSpecs.load().get(Topics.STRIPE_EVENTS);
+        String name = prefix + "-" + UUID.randomUUID();
+        TopicProvisioner.provision(servers, List.of(new TopicSpec(name, production.description(),
+                production.partitions(), production.replicationFactor(), production.config())), KAFKA_TIMEOUT);
+        return new BridgeTopic(servers, name);
+    }
+
+    String name() {
+        return name;
+    }
+
+    /** The job's configuration for this topic: defaults, the given overrides, and a consumer group of its own. */
+    JobConfig jobConfig(String consumerGroup, Map<String, String> overrides) {
+        Map<String, String> env = new HashMap<>(overrides);
+        env.put(JobConfig.ENV_KAFKA_BOOTSTRAP_SERVERS, bootstrapServers);
+        env.put(JobConfig.ENV_TOPIC, name);
+        env.put(JobConfig.ENV_CONSUMER_GROUP, name + "-" + consumerGroup);
+        return JobConfig.fromEnv(env);
+    }
+
+    /**
+     * The job's own Kafka source, stopped at the end the topic has when the job starts. A new
+     * consumer group starts from the earliest record, as the production source does on first deployment.
+     */
+    static KafkaSource<StripeEvent> boundedSource(JobConfig config) {
+        return PaymentHealthJob.kafkaSourceBuilder(config).setBounded(OffsetsInitializer.latest()).build();
+    }
+
+    /**
+     * The record bridge instance {@code bridge-a} writes for {@code body}, received {@code latencyMillis}
+     * after the event's {@code created}.
+     */
+    ProducerRecord<byte[], byte[]> delivery(String body, long latencyMillis) {
+        return record(body, json(body).path("created").asLong() * 1000 + latencyMillis, "bridge-a");
+    }
+
+    /**
+     * The record the bridge writes for {@code body}, received at {@code receivedAtMillis} by
+     * {@code bridgeInstance}; the envelope fields are read from the body, optional ones left out when absent.
+     */
+    ProducerRecord<byte[], byte[]> record(String body, long receivedAtMillis, String bridgeInstance) {
+        JsonNode event = json(body);
+        RecordHeaders headers = new RecordHeaders();
+        headers.add(EnvelopeHeaders.ENVELOPE_VERSION, utf8(EnvelopeHeaders.VERSION));
+        headers.add(EnvelopeHeaders.EVENT_ID, utf8(event.path("id").asText()));
+        headers.add(EnvelopeHeaders.EVENT_TYPE, utf8(event.path("type").asText()));
+        headers.add(EnvelopeHeaders.EVENT_CREATED, utf8(Long.toString(event.path("created").asLong())));
+        if (event.path("api_version").isTextual()) {
+            headers.add(EnvelopeHeaders.EVENT_API_VERSION, utf8(event.path("api_version").asText()));
+        }
+        if (event.path("account").isTextual()) {
+            headers.add(EnvelopeHeaders.EVENT_ACCOUNT, utf8(event.path("account").asText()));
+        }
+        headers.add(EnvelopeHeaders.EVENT_LIVEMODE, utf8(Boolean.toString(event.path("livemode").asBoolean())));
+        headers.add(EnvelopeHeaders.RECEIVED_AT, utf8(Long.toString(receivedAtMillis)));
+        headers.add(EnvelopeHeaders.BRIDGE_INSTANCE, utf8(bridgeInstance));
+        return new ProducerRecord<>(name, null, utf8(event.path("id").asText()), utf8(body), headers);
+    }
+
+    /** Sends {@code records} in order with the bridge's producer settings and returns once all are acknowledged. */
+    void send(List<ProducerRecord<byte[], byte[]>> records) throws Exception {
+        Map<String, Object> props = Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                ProducerConfig.ACKS_CONFIG, "all",
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true",
+                ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+        try (KafkaProducer<byte[], byte[]> producer =
+                     new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
+            List<Future<RecordMetadata>> acks = new ArrayList<>();
+            for (ProducerRecord<byte[], byte[]> record : records) {
+                acks.add(producer.send(record));
+            }
+            for (Future<RecordMetadata> ack : acks) {
+                ack.get(KAFKA_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            }
+        }
+    }
+
+    /** Deletes the topic, so the shared broker does not collect one per test run. */
+    @Override
+    public void close() throws Exception {
+        Map<String, Object> props = Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) KAFKA_TIMEOUT.toMillis());
+        try (Admin admin = Admin.create(props)) {
+            admin.deleteTopics(List.of(name)).all().get(KAFKA_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private static JsonNode json(String body) {
+        try {
+            return JSON.readTree(body);
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static byte[] utf8(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+}
