@@ -51,8 +51,9 @@ import java.util.List;
 /**
  * The payment health job: deduplicated Stripe events in, the rows of {@code stripe_events},
  * {@code payment_attempts}, the one-minute decline-rate, webhook-latency and settlement-time windows
- * and {@code late_events} out. {@link #build} is the whole topology; it takes any stream of events,
- * so tests run it on bounded test data and {@code main} on {@link #kafkaSource}.
+ * and {@code late_events} out. {@link #buildOnEventTime} is the whole topology; {@link #build} puts
+ * it on any stream of events, so tests run it on bounded test data, and {@code main} runs it on
+ * {@link #kafkaEvents}.
  */
 public final class PaymentHealthJob {
 
@@ -94,13 +95,22 @@ public final class PaymentHealthJob {
     }
 
     /**
-     * Wires the topology onto {@code events}. Event time is Stripe's {@code created}; the watermarks
-     * are assigned here (see {@link #watermarkStrategy}), so {@code events} needs none.
+     * Wires the topology onto {@code events}, a stream without event time such as a test's bounded
+     * data: timestamps and watermarks are assigned here with {@link #watermarkStrategy}, one generator
+     * per parallel instance. Kafka input gets them per partition instead: see {@link #kafkaEvents}.
      */
     public static JobOutputs build(DataStream<StripeEvent> events, JobConfig config) {
-        SingleOutputStreamOperator<StripeEvent> unique = events
+        return buildOnEventTime(events
                 .assignTimestampsAndWatermarks(watermarkStrategy(config))
-                .uid("event-time").name("Event time: Stripe created")
+                .uid("event-time").name("Event time: Stripe created"), config);
+    }
+
+    /**
+     * Wires the topology onto {@code events} that already carry timestamps and watermarks from
+     * {@link #watermarkStrategy}, as {@link #kafkaEvents} makes them. Event time is Stripe's {@code created}.
+     */
+    public static JobOutputs buildOnEventTime(DataStream<StripeEvent> events, JobConfig config) {
+        SingleOutputStreamOperator<StripeEvent> unique = events
                 .keyBy(StripeEvent::eventId, Types.STRING)
                 .process(new EventDeduplicator(config.dedupRetention()), Types.POJO(StripeEvent.class))
                 .uid("dedup-by-event-id").name("Deduplicate by event id");
@@ -186,6 +196,22 @@ public final class PaymentHealthJob {
         return WatermarkStrategy.<StripeEvent>forGenerator(ctx -> new StripeEventWatermarks(outOfOrderness))
                 .withTimestampAssigner((event, previous) -> event.createdMillis())
                 .withIdleness(config.sourceIdleTimeout());
+    }
+
+    /**
+     * The events of {@code source} with their event time, watermarked per Kafka partition: each
+     * partition's events advance its own watermark and the source forwards the minimum. A generator
+     * after the source would see a subtask's partitions interleaved fetch by fetch, so while the job
+     * catches up on a backlog (after a restart, or the first deployment's backfill) one partition runs
+     * minutes of event time ahead of another, and the slower one's events arrive behind the watermark:
+     * windows re-fire for each of them, or, past the allowed lateness, miss them. Which events are late
+     * then depends on fetch timing; per partition it depends only on the order Stripe's events were
+     * written in.
+     */
+    public static DataStream<StripeEvent> kafkaEvents(StreamExecutionEnvironment env, KafkaSource<StripeEvent> source,
+                                                      JobConfig config) {
+        return env.fromSource(source, watermarkStrategy(config), "Kafka " + config.topic())
+                .uid("kafka-stripe-events");
     }
 
     /**

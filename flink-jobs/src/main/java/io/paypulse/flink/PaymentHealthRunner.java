@@ -3,7 +3,6 @@ package io.paypulse.flink;
 import io.paypulse.flink.config.JobConfig;
 import io.paypulse.flink.model.StripeEvent;
 import io.paypulse.schemas.ClickHouseConfig;
-import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.ExternalizedCheckpointRetention;
@@ -13,7 +12,6 @@ import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -70,10 +68,7 @@ public final class PaymentHealthRunner {
      */
     public static JobOutputs define(StreamExecutionEnvironment env, JobConfig job, ClickHouseConfig clickHouse,
                                     KafkaSource<StripeEvent> source) {
-        DataStream<StripeEvent> events = env
-                .fromSource(source, WatermarkStrategy.noWatermarks(), "Kafka " + job.topic())
-                .uid("kafka-stripe-events");
-        JobOutputs outputs = PaymentHealthJob.build(events, job);
+        JobOutputs outputs = PaymentHealthJob.buildOnEventTime(PaymentHealthJob.kafkaEvents(env, source, job), job);
         PaymentHealthJob.sinkToClickHouse(outputs, clickHouse);
         return outputs;
     }
