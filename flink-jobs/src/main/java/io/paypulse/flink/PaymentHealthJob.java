@@ -90,7 +90,8 @@ public final class PaymentHealthJob {
 
     private static <T> void sink(DataStream<T> rows, ClickHouseConfig clickHouse, String table, List<String> columns,
                                  ClickHouseRowMapper<T> mapper) {
-        rows.sinkTo(ClickHouseSink.<T>builder().config(clickHouse).table(table).columns(columns).rowMapper(mapper).build())
+        rows.sinkTo(ClickHouseSink.<T>builder().config(clickHouse).table(table).columns(columns).rowMapper(mapper)
+                        .maxBatchRows(10_000).build())
                 .uid("clickhouse-" + table).name("ClickHouse " + table);
     }
 

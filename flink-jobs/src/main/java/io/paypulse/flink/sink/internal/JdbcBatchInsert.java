@@ -31,6 +31,10 @@ final class JdbcBatchInsert implements BatchInsert, AutoCloseable {
     @Override
     public void insert(List<Object[]> rows) throws SQLException {
         try (PreparedStatement statement = connection().prepareStatement(sql)) {
+            // The driver sends a batch as one INSERT ... VALUES text and, with escape processing on, runs
+            // JDBC escape regexes over all of it: that rewrites values (a payload containing "{fn x}"
+            // is stored as "x") and took ~12% of the job's CPU. The statement uses no JDBC escapes.
+            statement.setEscapeProcessing(false);
             for (Object[] row : rows) {
                 for (int i = 0; i < row.length; i++) {
                     statement.setObject(i + 1, row[i]);

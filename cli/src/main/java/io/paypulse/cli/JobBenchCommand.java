@@ -1,0 +1,336 @@
+package io.paypulse.cli;
+
+import io.paypulse.flink.bench.JobThroughputBenchmark;
+import io.paypulse.flink.bench.LandedRows;
+import io.paypulse.flink.bench.Throughput;
+import io.paypulse.flink.bench.TopicPrefill;
+import io.paypulse.flink.bench.WebhookDelivery;
+import io.paypulse.flink.config.JobConfig;
+import io.paypulse.infra.LocalClickHouse;
+import io.paypulse.infra.LocalKafka;
+import io.paypulse.infra.stripe.StripeEventSamples;
+import io.paypulse.schemas.ClickHouseConfig;
+import io.paypulse.schemas.ClickHouseMigrator;
+import io.paypulse.schemas.TopicProvisioner;
+import io.paypulse.schemas.TopicSpec;
+import io.paypulse.schemas.TopicSpecs;
+import io.paypulse.schemas.Topics;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import java.util.PriorityQueue;
+import java.util.Properties;
+import java.util.SplittableRandom;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * {@code paypulse bench job}: events/s of the payment health job from a pre-filled topic to rows in
+ * ClickHouse, and of a parse-only job over the same topic, so the job's own cost shows as a ratio.
+ */
+@Command(name = "job",
+        mixinStandardHelpOptions = true,
+        description = "Pre-fill a fresh topic with realistic Stripe webhook deliveries (as the bridge writes them), "
+                + "then run, on one Flink MiniCluster, the full payment health job (Kafka to ClickHouse) and a "
+                + "parse-only job (the same source and deserializer into a discarding sink) over the whole topic. "
+                + "Prints events/s of each, their ratio, and whether ClickHouse holds every event exactly once. "
+                + "Kafka and ClickHouse start locally unless given; PAYPULSE_* job variables apply.")
+final class JobBenchCommand implements Callable<Integer> {
+
+    static final double TARGET_EVENTS_PER_SECOND = 20_000;
+    static final double TARGET_RATIO = 0.5;
+
+    @Option(names = "--events", paramLabel = "N", defaultValue = "500000",
+            description = "Deliveries to pre-fill, redeliveries included (default ${DEFAULT-VALUE}).")
+    long events;
+
+    @Option(names = "--kafka", paramLabel = "SERVERS",
+            description = "Use this Kafka instead of starting a local broker; the benchmark creates, then deletes, a topic of its own.")
+    String kafka;
+
+    @Option(names = "--clickhouse", paramLabel = "URL",
+            description = "Use this ClickHouse (CLICKHOUSE_USER/_PASSWORD apply) instead of starting one; the benchmark "
+                    + "creates, then drops, a database of its own.")
+    String clickHouse;
+
+    @Option(names = "--parallelism", paramLabel = "P", defaultValue = "2",
+            description = "Parallelism of both jobs (default ${DEFAULT-VALUE}).")
+    int parallelism;
+
+    @Option(names = "--checkpoint-seconds", paramLabel = "S", defaultValue = "0",
+            description = "Checkpoint every S seconds as production does (exactly-once, filesystem storage); "
+                    + "0 runs without checkpoints (default ${DEFAULT-VALUE}).")
+    int checkpointSeconds;
+
+    @Option(names = "--seed", defaultValue = "1", description = "Seed of the generated deliveries (default ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--timeout-minutes", defaultValue = "30",
+            description = "A job still running after this long fails the run (default ${DEFAULT-VALUE}).")
+    int timeoutMinutes;
+
+    @Override
+    public Integer call() throws Exception {
+        if (events < 1 || parallelism < 1 || checkpointSeconds < 0 || timeoutMinutes < 1) {
+            throw new IllegalArgumentException("--events, --parallelism and --timeout-minutes must be at least 1, "
+                    + "--checkpoint-seconds at least 0");
+        }
+        String run = Long.toString(System.currentTimeMillis(), 36);
+        Deque<AutoCloseable> cleanUp = new ArrayDeque<>();
+        try {
+            String bootstrap = kafka != null ? kafka : startKafka(cleanUp);
+            ClickHouseConfig server = ClickHouseConfig.fromEnv(EnvOverrides.fromSystem()
+                    .set(ClickHouseConfig.ENV_URL, clickHouse != null ? clickHouse : startClickHouse(cleanUp))
+                    .asMap());
+
+            String topic = "bench.stripe.events." + run;
+            Console.step("creating topic " + topic + " as " + Topics.STRIPE_EVENTS + " is specified");
+            TopicSpec spec = TopicSpecs.load().get(Topics.STRIPE_EVENTS);
+            TopicProvisioner.provision(bootstrap, List.of(new TopicSpec(topic, spec.description(), spec.partitions(),
+                    spec.replicationFactor(), spec.config())), TopicProvisioner.DEFAULT_TIMEOUT);
+            cleanUp.push(() -> deleteTopic(bootstrap, topic));
+
+            ClickHouseConfig ch = server.withDatabase("bench_job_" + run);
+            Console.step("migrating a fresh database " + ch.database() + " at " + ch.url());
+            new ClickHouseMigrator(ch).migrate();
+            cleanUp.push(() -> dropDatabase(ch));
+
+            DeliveryMix mix = prefill(bootstrap, topic);
+
+            JobConfig job = JobConfig.fromEnv(EnvOverrides.fromSystem()
+                    .set(JobConfig.ENV_KAFKA_BOOTSTRAP_SERVERS, bootstrap)
+                    .set(JobConfig.ENV_TOPIC, topic)
+                    .set(JobConfig.ENV_CONSUMER_GROUP, "paypulse-bench-" + run)
+                    .asMap());
+            Path checkpoints = Files.createTempDirectory("paypulse-bench-checkpoints-");
+            JobThroughputBenchmark.Settings settings = new JobThroughputBenchmark.Settings(job, ch, parallelism,
+                    checkpointSeconds == 0 ? null : Duration.ofSeconds(checkpointSeconds), checkpoints,
+                    Duration.ofMinutes(timeoutMinutes));
+            Throughput full;
+            Throughput parseOnly;
+            LandedRows landed;
+            try (JobThroughputBenchmark bench = JobThroughputBenchmark.start(settings, Console::done)) {
+                Console.step("running the full job (parallelism " + parallelism + ", load average "
+                        + loadAverage() + ")");
+                full = bench.fullJob(events);
+                Console.done(String.format("finished in %.1f s", full.seconds()));
+                Console.step("counting rows in ClickHouse");
+                landed = LandedRows.count(ch);
+                Console.step("running the parse-only job (load average " + loadAverage() + ")");
+                parseOnly = bench.parseOnly(events);
+                Console.done(String.format("finished in %.1f s", parseOnly.seconds()));
+            }
+            return report(mix, full, parseOnly, landed);
+        } finally {
+            closeAll(cleanUp);
+        }
+    }
+
+    private DeliveryMix prefill(String bootstrap, String topic) {
+        Console.step(String.format("pre-filling %s with %,d deliveries", topic, events));
+        DeliveryMix mix = new DeliveryMix(seed);
+        long started = System.nanoTime();
+        long nextReport = started + TimeUnit.SECONDS.toNanos(2);
+        try (TopicPrefill prefill = TopicPrefill.open(bootstrap, topic, "bench-bridge-1")) {
+            for (long i = 0; i < events; i++) {
+                prefill.send(mix.next(i));
+                if (System.nanoTime() >= nextReport) {
+                    Console.done(String.format("%,d of %,d sent, %,d acknowledged", i + 1, events, prefill.acknowledged()));
+                    nextReport += TimeUnit.SECONDS.toNanos(2);
+                }
+            }
+            prefill.flush();
+        }
+        Console.done(String.format("%,d deliveries (%,d distinct events, %,d redeliveries) in %.1f s",
+                events, mix.distinctEvents, mix.redeliveries, (System.nanoTime() - started) / 1e9));
+        return mix;
+    }
+
+    private int report(DeliveryMix mix, Throughput full, Throughput parseOnly, LandedRows landed) {
+        double ratio = full.eventsPerSecond() / parseOnly.eventsPerSecond();
+        System.out.printf("job bench: events=%d parallelism=%d checkpoints=%s cores=%d seed=%d%n", events, parallelism,
+                checkpointSeconds == 0 ? "off" : checkpointSeconds + "s", Runtime.getRuntime().availableProcessors(),
+                seed);
+        System.out.println(line(full));
+        System.out.println(line(parseOnly));
+        System.out.printf("ratio (full / parse-only): %.2f%n", ratio);
+        LandedRows expected = new LandedRows(mix.distinctEvents, mix.charges, mix.charges, mix.distinctEvents,
+                mix.payouts, 0);
+        List<String> differences = landed.differencesFrom(expected);
+        boolean allRead = full.events() == events && parseOnly.events() == events;
+        System.out.printf("clickhouse: %,d stripe_events, %,d payment_attempts, %,d attempts / %,d events / %,d payouts "
+                        + "in the 'all' windows, %,d late_events: %s%n", landed.stripeEvents(), landed.paymentAttempts(),
+                landed.declineAttempts(), landed.latencyEvents(), landed.settlementPayouts(), landed.lateEvents(),
+                differences.isEmpty() ? "every distinct event exactly once" : "MISMATCH " + differences);
+        if (!allRead) {
+            System.out.printf("MISMATCH: the jobs read %d and %d records of %d%n", full.events(), parseOnly.events(), events);
+        }
+        System.out.printf("targets: full >= %,.0f events/s %s; ratio >= %.1f %s%n", TARGET_EVENTS_PER_SECOND,
+                full.eventsPerSecond() >= TARGET_EVENTS_PER_SECOND ? "met" : "NOT MET", TARGET_RATIO,
+                ratio >= TARGET_RATIO ? "met" : "NOT MET");
+        return differences.isEmpty() && allRead ? 0 : 2;
+    }
+
+    private static String line(Throughput t) {
+        return String.format("%-15s %,9.0f events/s  (%,d events in %.2f s; Flink JVM CPU %.1f us/event)", t.job(),
+                t.eventsPerSecond(), t.events(), t.seconds(), t.cpuMicrosPerEvent());
+    }
+
+    private static String startKafka(Deque<AutoCloseable> cleanUp) {
+        Console.step("starting a local Kafka broker");
+        // Full JIT: the broker's steady-state cost is part of what is measured, not its start-up time.
+        LocalKafka local = LocalKafka.builder().jvmOption("-XX:TieredStopAtLevel=4").jvmOption("-Xmx1g").build();
+        cleanUp.push(local);
+        local.start();
+        return local.bootstrapServers();
+    }
+
+    private static String startClickHouse(Deque<AutoCloseable> cleanUp) {
+        Console.step("starting a local ClickHouse");
+        LocalClickHouse local = LocalClickHouse.builder().build();
+        cleanUp.push(local);
+        local.start();
+        return local.httpUrl();
+    }
+
+    private static String loadAverage() {
+        return String.format("%.2f", ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+    }
+
+    private static void deleteTopic(String bootstrap, String topic) throws Exception {
+        Properties p = new Properties();
+        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        try (Admin admin = Admin.create(p)) {
+            admin.deleteTopics(List.of(topic)).all().get(30, TimeUnit.SECONDS);
+        }
+    }
+
+    private static void dropDatabase(ClickHouseConfig ch) throws Exception {
+        Properties props = new Properties();
+        props.setProperty("user", ch.user());
+        props.setProperty("password", ch.password());
+        try (Connection c = DriverManager.getConnection(ch.jdbcUrl(), props); Statement s = c.createStatement()) {
+            s.execute("DROP DATABASE IF EXISTS " + ch.database() + " SYNC");
+        }
+    }
+
+    private static void closeAll(Deque<AutoCloseable> cleanUp) {
+        while (!cleanUp.isEmpty()) {
+            try {
+                cleanUp.pop().close();
+            } catch (Exception e) {
+                Console.info("while cleaning up: " + PaypulseCommand.describe(e));
+            }
+        }
+    }
+
+    /**
+     * Deliveries shaped like a busy Stripe platform's: about 100 events per second of event time, arriving up
+     * to 4 s out of order and 0.2 to 3 s after {@code created} (a few much later); charges across card brands,
+     * countries and their currencies, a share from Connect accounts; PaymentIntent events; a few payouts;
+     * and 2 % redeliveries of an event already sent, a little later in the stream, as Stripe retries.
+     * Deterministic for a seed.
+     */
+    static final class DeliveryMix {
+
+        private static final long START = Instant.parse("2026-11-02T09:00:00Z").getEpochSecond();
+        private static final int EVENTS_PER_SECOND = 100;
+        private static final double REDELIVERY_SHARE = 0.02;
+        private static final String[] BRANDS = {"visa", "visa", "visa", "visa", "visa", "mastercard", "mastercard",
+                "mastercard", "amex", "discover"};
+        private static final String[][] COUNTRY_CURRENCY = {{"US", "usd"}, {"US", "usd"}, {"US", "usd"}, {"GB", "gbp"},
+                {"DE", "eur"}, {"FR", "eur"}, {"NL", "eur"}, {"BR", "brl"}, {"CA", "cad"}, {"AU", "aud"}, {"JP", "jpy"},
+                {"IN", "inr"}};
+        private static final String[][] DECLINES = {{"card_declined", "05"}, {"card_declined", "05"},
+                {"insufficient_funds", "51"}, {"insufficient_funds", "51"}, {"expired_card", "54"},
+                {"incorrect_cvc", "N7"}, {"processing_error", "96"}, {"card_declined", "59"}};
+
+        private final SplittableRandom random;
+        private final PriorityQueue<Redelivery> pending =
+                new PriorityQueue<>((a, b) -> Long.compare(a.dueAt, b.dueAt));
+        long distinctEvents;
+        long redeliveries;
+        long charges;
+        long payouts;
+
+        private record Redelivery(long dueAt, WebhookDelivery delivery) {
+        }
+
+        DeliveryMix(long seed) {
+            this.random = new SplittableRandom(seed);
+        }
+
+        /** The {@code index}-th delivery on the topic. */
+        WebhookDelivery next(long index) {
+            if (!pending.isEmpty() && pending.peek().dueAt <= index) {
+                WebhookDelivery first = pending.poll().delivery;
+                redeliveries++;
+                // Stripe retries minutes later; the body is the same, only the bridge's receipt time moves.
+                return new WebhookDelivery(first.eventId(), first.type(), first.created(), first.apiVersion(),
+                        first.account(), first.receivedAtMillis() + random.nextLong(60_000, 600_000), first.body());
+            }
+            WebhookDelivery delivery = event(index);
+            distinctEvents++;
+            if (random.nextDouble() < REDELIVERY_SHARE) {
+                pending.add(new Redelivery(index + random.nextLong(20, 2_000), delivery));
+            }
+            return delivery;
+        }
+
+        private WebhookDelivery event(long index) {
+            long created = START + index / EVENTS_PER_SECOND - random.nextInt(5);
+            String id = String.format("evt_3Q%016x%010x", random.nextLong(), index);
+            String account = random.nextInt(10) < 4 ? String.format("acct_1Q%012d", random.nextInt(25)) : "";
+            int kind = random.nextInt(1000);
+            String type;
+            String body;
+            if (kind < 620) {
+                String[] place = COUNTRY_CURRENCY[random.nextInt(COUNTRY_CURRENCY.length)];
+                String brand = BRANDS[random.nextInt(BRANDS.length)];
+                long amount = Math.round(Math.exp(random.nextDouble(Math.log(500), Math.log(50_000))));
+                String charge = "ch_3Q" + id.substring(6);
+                charges++;
+                if (kind < 500) {
+                    type = "charge.succeeded";
+                    body = StripeEventSamples.chargeSucceeded(id, charge, created, brand, place[0], amount, place[1]);
+                } else {
+                    type = "charge.failed";
+                    String[] decline = DECLINES[random.nextInt(DECLINES.length)];
+                    body = StripeEventSamples.chargeFailed(id, charge, created, brand, place[0], amount, place[1],
+                            decline[0], decline[1]);
+                }
+            } else if (kind < 980) {
+                type = kind < 890 ? "payment_intent.succeeded" : "payment_intent.payment_failed";
+                body = StripeEventSamples.paymentIntent(id, type, "pi_3Q" + id.substring(6), created,
+                        random.nextLong(500, 50_000), COUNTRY_CURRENCY[random.nextInt(COUNTRY_CURRENCY.length)][1]);
+            } else {
+                type = kind < 995 ? "payout.paid" : "payout.failed";
+                boolean instant = random.nextInt(10) == 0;
+                payouts++;
+                body = StripeEventSamples.payout(id, type, "po_1Q" + id.substring(6), created,
+                        created + (instant ? 1_800 : 172_800), random.nextLong(10_000, 5_000_000),
+                        random.nextBoolean() ? "usd" : "eur", instant ? "instant" : "standard");
+            }
+            if (!account.isEmpty()) {
+                // Stripe puts the Connect account at the top level of the event.
+                body = "{\"account\":\"" + account + "\"," + body.substring(1);
+            }
+            long latencyMs = random.nextInt(200) == 0 ? random.nextLong(5_000, 25_000) : random.nextLong(200, 3_000);
+            return new WebhookDelivery(id, type, created, StripeEventSamples.API_VERSION, account,
+                    created * 1000 + latencyMs, body);
+        }
+    }
+}
