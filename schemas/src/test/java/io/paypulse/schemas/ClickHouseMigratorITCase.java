@@ -44,8 +44,9 @@ class ClickHouseMigratorITCase {
         MigrationResult result = new ClickHouseMigrator(config).migrate();
 
         assertEquals(new MigrationResult(config.database(), bundledVersions(), List.of()), result);
-        assertEquals(List.of("decline_rates", "decline_rates_1m", "late_events", "payment_attempts", "schema_migrations",
-                        "settlement_times", "settlement_times_1m", "stripe_events", "webhook_latency", "webhook_latency_1m"),
+        assertEquals(List.of("alerts", "anomalies", "decline_rates", "decline_rates_1m", "incidents", "late_events",
+                        "payment_attempts", "schema_migrations", "settlement_times", "settlement_times_1m", "stripe_events",
+                        "webhook_latency", "webhook_latency_1m"),
                 column("SELECT name FROM system.tables WHERE database = '" + config.database() + "' ORDER BY name"));
         assertEquals(expectedMigrationRows(), migrationRows());
     }
@@ -199,6 +200,31 @@ class ClickHouseMigratorITCase {
         assertEquals(List.of("currency,method|usd|standard|3|1|172800"), column("SELECT dimension_set || '|' || currency"
                 + " || '|' || method || '|' || toString(payouts) || '|' || toString(failed) || '|'"
                 + " || toString(mean_seconds) FROM " + db + ".settlement_times"));
+    }
+
+    @Test
+    void incidentsViewShowsEachIncidentByItsWorstAnomalyAndIsOpenWhileAnyIs() throws SQLException {
+        new ClickHouseMigrator(config).migrate();
+        String db = config.database();
+        String columns = " (id, incident_id, metric, dimension_set, dimensions, window_start, observed, expected, score,"
+                + " severity, status, opened_at, resolved_at, summary, version) VALUES ";
+        // Incident a: the visa x BR anomaly opened, then resolved (a newer version of the same id), and
+        // the "all" series that moved with it, resolved too. Incident b: still open.
+        execute("INSERT INTO " + db + ".anomalies" + columns
+                + "('a1', 'a', 'decline_rate', 'card_brand,card_country', 'card_brand=visa,card_country=BR', 1700000040,"
+                + " 0.38, 0.06, 0.9, 'critical', 'open', 1700000040, NULL, 'Visa declines in BR at 38%', 1),"
+                + "('a2', 'a', 'decline_rate', 'all', '', 1700000040, 0.1, 0.06, 0.7, 'error', 'resolved', 1699999980,"
+                + " 1700000400, 'Declines at 10%', 2),"
+                + "('b1', 'b', 'webhook_volume', 'all', '', 1700003600, 0, 80, 1, 'critical', 'open', 1700003600, NULL,"
+                + " 'No webhooks', 1)");
+        execute("INSERT INTO " + db + ".anomalies" + columns
+                + "('a1', 'a', 'decline_rate', 'card_brand,card_country', 'card_brand=visa,card_country=BR', 1700000040,"
+                + " 0.38, 0.06, 0.9, 'critical', 'resolved', 1700000040, 1700000460, 'Visa declines in BR at 38%', 2)");
+        assertEquals(List.of("a|paypulse-a|Visa declines in BR at 38%|decline_rate|0.9|resolved|2023-11-14 22:13:00|2023-11-14 22:21:00|2",
+                        "b|paypulse-b|No webhooks|webhook_volume|1|open|2023-11-14 23:13:20|null|1"),
+                column("SELECT incident_id || '|' || dedup_key || '|' || summary || '|' || metric || '|' || toString(score)"
+                        + " || '|' || status || '|' || toString(opened_at) || '|' || ifNull(toString(resolved_at), 'null')"
+                        + " || '|' || toString(anomalies) FROM " + db + ".incidents ORDER BY incident_id"));
     }
 
     private static List<Integer> bundledVersions() {
