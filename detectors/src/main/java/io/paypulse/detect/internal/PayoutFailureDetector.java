@@ -1,0 +1,102 @@
+package io.paypulse.detect.internal;
+
+import io.paypulse.detect.DetectorConfig;
+import io.paypulse.detect.Direction;
+import io.paypulse.detect.Kind;
+import io.paypulse.detect.Observation;
+import io.paypulse.detect.Verdict;
+
+import java.io.Serial;
+
+/**
+ * Payout failures. Payouts are rare (a few a day), so the baseline is a failure probability per payout,
+ * pooled over many payouts and started from a Beta prior (by default 1%, worth 50 payouts) so that a
+ * young series has a sensible rate. When a window has failures, the detector scans back over the last
+ * {@value #SCAN} failures: for each, the exact binomial chance of that many failures among all the
+ * payouts since, at the failure rate known just before that failure (so a stretch is never judged by a
+ * rate its own failures have already raised); the smallest of them, multiplied by the number tried,
+ * is the evidence. Bursts (a bank outage: several failures in a day) and slow repeats (one account
+ * failing every day) are both exact tests, at any payout rate, with a fixed few numbers of state.
+ * Failures that have raised an alarm are not scanned again.
+ *
+ * <p>Because the score is scaled to windows per day, a payout series has the same budget of chance
+ * alarms per day as a per-minute one: a single failure alarms only where failures are much rarer than
+ * the windows (a failure rate well under 0.2% with a few payouts a day), two close together where they
+ * are rare, and where one payout in twenty fails only a real cluster does.
+ */
+public final class PayoutFailureDetector extends SeriesDetector {
+
+    @Serial
+    private static final long serialVersionUID = 1L;
+
+    /** How many recent failures the scan looks back over. */
+    static final int SCAN = 8;
+
+    private double failures;
+    private double payouts;
+    /** Payouts seen so far; that count, and the failure rate, just before each of the last failures (newest first). */
+    private long payoutsSeen;
+    private final long[] payoutsBeforeFailure = new long[SCAN];
+    private final double[] rateBeforeFailure = new double[SCAN];
+    private int failuresKept;
+
+    public PayoutFailureDetector(DetectorConfig config) {
+        super(config);
+    }
+
+    @Override
+    public Kind kind() {
+        return Kind.FAILURES;
+    }
+
+    @Override
+    protected void validate(Observation o) {
+        if (o.value() < 0) {
+            throw new IllegalArgumentException("FAILURES value is a number of failed payouts and must not be negative, got "
+                    + o.value());
+        }
+    }
+
+    @Override
+    protected Verdict step(Observation o, boolean learn) {
+        long k = Math.round(o.value());
+        long n = Math.max(o.count(), k);
+        double p = (failures + config.failurePriorRate() * config.failurePriorWeight())
+                / (payouts + config.failurePriorWeight());
+
+        Evidence evidence = new Evidence();
+        if (k >= 1) {
+            // This window alone, then back to each earlier failure: j earlier failures plus this window's k
+            // among the payouts since the earliest of them.
+            double best = Tails.logBinomialUpperTail(k, n, p);
+            int tried = 1;
+            for (int j = 0; j < failuresKept; j++) {
+                long since = payoutsSeen - payoutsBeforeFailure[j] + n;
+                best = Math.min(best, Tails.logBinomialUpperTail(k + j + 1, since, rateBeforeFailure[j]));
+                tried++;
+            }
+            evidence.consider(Math.min(0, best + Math.log(tried)), Direction.UP, true);
+        }
+        Verdict verdict = verdict(o, n * p, evidence);
+
+        if (learn && n > 0) {
+            double w = learningWeight(verdict);
+            double keep = keep(config.failureHalfLife(), w);
+            failures = keep * failures + w * k;
+            payouts = keep * payouts + w * n;
+            for (long f = 0; f < Math.min(k, SCAN); f++) {
+                System.arraycopy(payoutsBeforeFailure, 0, payoutsBeforeFailure, 1, SCAN - 1);
+                System.arraycopy(rateBeforeFailure, 0, rateBeforeFailure, 1, SCAN - 1);
+                payoutsBeforeFailure[0] = payoutsSeen;
+                rateBeforeFailure[0] = p;
+                failuresKept = Math.min(SCAN, failuresKept + 1);
+            }
+            if (verdict.anomalous()) {
+                // These failures have raised their alarm: a later failure is judged on what comes after.
+                failuresKept = 0;
+            }
+            payoutsSeen += n;
+        }
+        return verdict;
+    }
+}
