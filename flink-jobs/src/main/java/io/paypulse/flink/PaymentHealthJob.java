@@ -1,5 +1,8 @@
 package io.paypulse.flink;
 
+import io.paypulse.flink.anomaly.AlertRecord;
+import io.paypulse.flink.anomaly.AnomalyDetection;
+import io.paypulse.flink.anomaly.AnomalyRow;
 import io.paypulse.flink.config.JobConfig;
 import io.paypulse.flink.functions.AttemptDimensions;
 import io.paypulse.flink.functions.DeclineCounts;
@@ -86,6 +89,12 @@ public final class PaymentHealthJob {
         sink(outputs.settlementTimes(), clickHouse, SettlementTimeWindow.TABLE, SettlementTimeWindow.COLUMNS,
                 SettlementTimeWindow::toColumnValues);
         sink(outputs.lateEvents(), clickHouse, LateEvent.TABLE, LateEvent.COLUMNS, LateEvent::toColumnValues);
+    }
+
+    /** The anomaly detection's outputs into {@code anomalies} and {@code alerts}. */
+    public static void sinkToClickHouse(AnomalyDetection.Outputs outputs, ClickHouseConfig clickHouse) {
+        sink(outputs.anomalies(), clickHouse, AnomalyRow.TABLE, AnomalyRow.COLUMNS, AnomalyRow::toColumnValues);
+        sink(outputs.alerts(), clickHouse, AlertRecord.TABLE, AlertRecord.COLUMNS, AlertRecord::toColumnValues);
     }
 
     private static <T> void sink(DataStream<T> rows, ClickHouseConfig clickHouse, String table, List<String> columns,

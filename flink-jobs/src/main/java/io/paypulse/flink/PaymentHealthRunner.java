@@ -1,5 +1,7 @@
 package io.paypulse.flink;
 
+import io.paypulse.flink.anomaly.AnomalyDetection;
+import io.paypulse.flink.config.AlertingConfig;
 import io.paypulse.flink.config.JobConfig;
 import io.paypulse.flink.model.StripeEvent;
 import io.paypulse.schemas.ClickHouseConfig;
@@ -12,6 +14,7 @@ import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -68,8 +71,20 @@ public final class PaymentHealthRunner {
      */
     public static JobOutputs define(StreamExecutionEnvironment env, JobConfig job, ClickHouseConfig clickHouse,
                                     KafkaSource<StripeEvent> source) {
-        JobOutputs outputs = PaymentHealthJob.buildOnEventTime(PaymentHealthJob.kafkaEvents(env, source, job), job);
+        return define(env, job, AlertingConfig.fromEnv(System.getenv()), clickHouse, source);
+    }
+
+    /**
+     * The whole job: metrics, anomaly detection and paging, every output into its ClickHouse table,
+     * reading {@code source}.
+     */
+    public static JobOutputs define(StreamExecutionEnvironment env, JobConfig job, AlertingConfig alerting,
+                                    ClickHouseConfig clickHouse, KafkaSource<StripeEvent> source) {
+        DataStream<StripeEvent> events = PaymentHealthJob.kafkaEvents(env, source, job);
+        JobOutputs outputs = PaymentHealthJob.buildOnEventTime(events, job);
         PaymentHealthJob.sinkToClickHouse(outputs, clickHouse);
+        PaymentHealthJob.sinkToClickHouse(AnomalyDetection.build(outputs, events, alerting), clickHouse);
+        LOG.info("event=job_defined alerting=\"{}\"", alerting);
         return outputs;
     }
 
@@ -80,6 +95,12 @@ public final class PaymentHealthRunner {
      */
     public static JobClient startLocal(JobConfig job, ClickHouseConfig clickHouse, int webUiPort, Path checkpointDir)
             throws Exception {
+        return startLocal(job, AlertingConfig.fromEnv(System.getenv()), clickHouse, webUiPort, checkpointDir);
+    }
+
+    /** As {@link #startLocal(JobConfig, ClickHouseConfig, int, Path)}, with the given alerting settings. */
+    public static JobClient startLocal(JobConfig job, AlertingConfig alerting, ClickHouseConfig clickHouse, int webUiPort,
+                                       Path checkpointDir) throws Exception {
         Configuration conf = flinkConfiguration(job);
         conf.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
         conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpointDir.toUri().toString());
@@ -98,7 +119,7 @@ public final class PaymentHealthRunner {
             env = StreamExecutionEnvironment.createLocalEnvironment(conf);
         }
         env.setParallelism(Math.max(1, Math.min(2, Runtime.getRuntime().availableProcessors())));
-        define(env, job, clickHouse);
+        define(env, job, alerting, clickHouse, PaymentHealthJob.kafkaSource(job));
         return env.executeAsync(JOB_NAME);
     }
 

@@ -1,0 +1,387 @@
+package io.paypulse.flink.anomaly;
+
+import java.io.Serial;
+import java.io.Serializable;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The incidents of one family (decline rates, webhook latency, ...): which anomalies share a cause,
+ * when an incident opens (and pages), when it resolves, and when a reopening is only flapping.
+ *
+ * <ul>
+ *   <li><b>Grouping.</b> An anomalous series joins an open incident of its family when its dimension
+ *       values contradict none of a member's: Visa×BR, Visa, BR, BRL and {@code all} are one incident;
+ *       Visa×BR and Mastercard×US are two (unless {@code all}, compatible with both, joined the first).</li>
+ *   <li><b>Paging.</b> A new incident triggers once. Members that join later update its anomaly rows,
+ *       not the page.</li>
+ *   <li><b>Resolution.</b> An incident resolves once every member has had {@code resolveAfter}
+ *       consecutive normal windows, or has not reported for that many windows of the family's time.</li>
+ *   <li><b>Cooldown.</b> A resolved incident is remembered for {@code cooldownSeconds}; an anomaly
+ *       related to it in that time reopens it without paging again (recorded as suppressed), and it
+ *       resolves again silently. After the cooldown, a new incident pages.</li>
+ * </ul>
+ *
+ * <p>Plain Java, so the rules are tested without Flink; {@link IncidentTrackerFunction} keeps one
+ * book per family in keyed state. Memory is bounded: at most {@link #MAX_INCIDENTS} incidents of at
+ * most {@link #MAX_MEMBERS} members each.
+ */
+public final class IncidentBook implements Serializable {
+
+    @Serial
+    private static final long serialVersionUID = 1L;
+    static final int MAX_INCIDENTS = 64;
+    static final int MAX_MEMBERS = 32;
+
+    private final long windowSeconds;
+    private final int resolveAfter;
+    private final long cooldownSeconds;
+    private final ArrayList<Incident> incidents = new ArrayList<>();
+    private long latestWindow;
+
+    public IncidentBook(long windowSeconds, int resolveAfter, long cooldownSeconds) {
+        if (windowSeconds < 1 || resolveAfter < 1 || cooldownSeconds < 0) {
+            throw new IllegalArgumentException("windowSeconds and resolveAfter must be at least 1, cooldown not negative");
+        }
+        this.windowSeconds = windowSeconds;
+        this.resolveAfter = resolveAfter;
+        this.cooldownSeconds = cooldownSeconds;
+    }
+
+    /** What a verdict changed: anomaly rows to write and alerts to send, in order. */
+    public record Changes(List<AnomalyRow> anomalies, List<AlertRequest> alerts) {
+        boolean isEmpty() {
+            return anomalies.isEmpty() && alerts.isEmpty();
+        }
+    }
+
+    /** Open incidents, for tests and metrics. */
+    public int openIncidents() {
+        return (int) incidents.stream().filter(i -> i.open).count();
+    }
+
+    /** Takes one verdict of one series of this family. */
+    public Changes accept(SeriesVerdict verdict) {
+        List<AnomalyRow> rows = new ArrayList<>();
+        List<AlertRequest> alerts = new ArrayList<>();
+        SeriesPoint p = verdict.point();
+        latestWindow = Math.max(latestWindow, p.windowStart());
+        if (verdict.anomalous() && pages(verdict)) {
+            onAnomaly(verdict, rows, alerts);
+        } else {
+            for (Incident incident : incidents) {
+                Member m = incident.members.get(p.seriesId());
+                if (m != null && p.windowStart() > m.lastAnomalous) {
+                    m.normalStreak++;
+                    m.lastSeen = Math.max(m.lastSeen, p.windowStart());
+                }
+            }
+        }
+        resolveQuiet(rows, alerts);
+        forgetOld();
+        return new Changes(rows, alerts);
+    }
+
+    /**
+     * Which directions are an incident: a drop in webhook volume is, a surge is not; slower webhooks
+     * and payouts are, faster ones are not; decline rates page both ways; the endpoint only when silent.
+     */
+    static boolean pages(SeriesVerdict v) {
+        String family = v.point().family();
+        String direction = v.direction();
+        return switch (family) {
+            case SeriesPoints.FAMILY_DECLINES -> true;
+            case SeriesPoints.FAMILY_VOLUME -> "DOWN".equals(direction);
+            // The endpoint watch is the outage alarm: nothing arrived at all. Fewer webhooks than usual
+            // is the volume series' business, on event time.
+            case SeriesPoints.FAMILY_ENDPOINT -> "DOWN".equals(direction) && v.point().value() == 0;
+            default -> !"DOWN".equals(direction);
+        };
+    }
+
+    private void onAnomaly(SeriesVerdict v, List<AnomalyRow> rows, List<AlertRequest> alerts) {
+        SeriesPoint p = v.point();
+        Incident target = null;
+        for (Incident incident : incidents) {
+            if (incident.open && incident.relatesTo(p)) {
+                target = incident;
+                break;
+            }
+        }
+        if (target == null) {
+            for (Incident incident : incidents) {
+                if (!incident.open && incident.relatesTo(p)
+                        && p.windowStart() - incident.resolvedAt <= cooldownSeconds) {
+                    target = incident;
+                    target.reopen();
+                    Member root = target.root();
+                    alerts.add(alert(AlertRequest.SUPPRESSED, target, root, p.windowStart(),
+                            "Reopened within the cooldown of " + cooldownSeconds + " s, not paged again: "
+                                    + Summaries.sentence(root)));
+                    for (Member m : target.members.values()) {
+                        m.version++;
+                        rows.add(row(target, m));
+                    }
+                    break;
+                }
+            }
+        }
+        boolean opened = false;
+        if (target == null) {
+            target = new Incident(id(p.family(), p.seriesId(), Long.toString(p.windowStart())), p.windowStart());
+            incidents.add(target);
+            opened = true;
+        }
+        Member m = target.members.get(p.seriesId());
+        if (m == null) {
+            if (target.members.size() >= MAX_MEMBERS) {
+                target.lastAnomalous = Math.max(target.lastAnomalous, p.windowStart());
+                return;
+            }
+            m = new Member(id(target.id, p.seriesId(), Long.toString(p.windowStart())), p, v);
+            target.members.put(p.seriesId(), m);
+            m.version = 1;
+            rows.add(row(target, m));
+        } else if (!m.anomalousEpisode || v.score() > m.score || (v.score() == m.score
+                && Math.abs(p.value() - v.expected()) > Math.abs(m.observed - m.expected))) {
+            m.worst(p, v);
+            m.version++;
+            rows.add(row(target, m));
+        }
+        m.anomalousEpisode = true;
+        m.normalStreak = 0;
+        m.lastAnomalous = Math.max(m.lastAnomalous, p.windowStart());
+        m.lastSeen = Math.max(m.lastSeen, p.windowStart());
+        target.lastAnomalous = Math.max(target.lastAnomalous, p.windowStart());
+        if (opened) {
+            target.paged = true;
+            Member root = target.root();
+            alerts.add(trigger(target, p.windowStart()));
+        }
+    }
+
+    private void resolveQuiet(List<AnomalyRow> rows, List<AlertRequest> alerts) {
+        for (Incident incident : incidents) {
+            if (!incident.open) {
+                continue;
+            }
+            boolean allNormal = true;
+            for (Member m : incident.members.values()) {
+                boolean streak = m.normalStreak >= resolveAfter;
+                boolean gone = latestWindow - m.lastSeen >= resolveAfter * windowSeconds;
+                if (!streak && !gone) {
+                    allNormal = false;
+                    break;
+                }
+            }
+            if (!allNormal) {
+                continue;
+            }
+            incident.open = false;
+            incident.resolvedAt = latestWindow;
+            Member root = incident.root();
+            for (Member m : incident.members.values()) {
+                m.anomalousEpisode = false;
+                m.version++;
+                rows.add(row(incident, m));
+            }
+            if (incident.paged) {
+                alerts.add(alert(AlertRequest.RESOLVE, incident, root, latestWindow,
+                        "Resolved: " + Summaries.sentence(root) + "; back to normal for " + resolveAfter + " windows"));
+            }
+        }
+    }
+
+    private void forgetOld() {
+        incidents.removeIf(i -> !i.open && latestWindow - i.resolvedAt > cooldownSeconds);
+        while (incidents.size() > MAX_INCIDENTS) {
+            // the oldest resolved first; an open one only when nothing else is left to drop
+            int drop = 0;
+            for (int i = 0; i < incidents.size(); i++) {
+                if (!incidents.get(i).open) {
+                    drop = i;
+                    break;
+                }
+            }
+            incidents.remove(drop);
+        }
+    }
+
+    /**
+     * The trigger of incident {@code incidentId} as it stands now, named by its most specific member:
+     * the tracker sends it once every verdict of the opening window is in, so that a Visa×BR spike is
+     * paged as that, not as whichever related series was judged first. Empty when the incident is gone
+     * or no longer open.
+     */
+    public java.util.Optional<AlertRequest> currentTrigger(String incidentId, long windowStart) {
+        for (Incident incident : incidents) {
+            if (incident.id.equals(incidentId) && incident.open && incident.paged) {
+                return java.util.Optional.of(trigger(incident, windowStart));
+            }
+        }
+        return java.util.Optional.empty();
+    }
+
+    private AlertRequest trigger(Incident incident, long windowStart) {
+        Member root = incident.root();
+        String summary = Summaries.sentence(root);
+        int others = incident.members.size() - 1;
+        if (others > 0) {
+            summary += "; " + others + " related series moved too";
+        }
+        return alert(AlertRequest.TRIGGER, incident, root, windowStart, summary);
+    }
+
+    private AnomalyRow row(Incident incident, Member m) {
+        return new AnomalyRow(m.id, incident.id, m.metric, m.dimensionSet, m.dimensions, m.window, m.observed,
+                m.expected, m.score, Summaries.severity(m), incident.open ? AnomalyRow.OPEN : AnomalyRow.RESOLVED,
+                m.openedAt, incident.open ? 0 : incident.resolvedAt, Summaries.sentence(m), m.version);
+    }
+
+    private AlertRequest alert(String action, Incident incident, Member root, long windowStart, String summary) {
+        String severity = incident.members.values().stream().map(Summaries::severity)
+                .min((a, b) -> Integer.compare(Summaries.rank(a), Summaries.rank(b))).orElse("warning");
+        return new AlertRequest(action, AlertRequest.dedupKey(incident.id), incident.id, summary, severity,
+                windowStart * 1000, root.family, root.dimensionSet, root.metric + (root.direction.equals("DOWN")
+                ? "_drop" : "_spike"), Summaries.details(incident.id, root, incident.members.values()));
+    }
+
+    static String id(String... parts) {
+        try {
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            for (String part : parts) {
+                sha.update(part.getBytes(StandardCharsets.UTF_8));
+                sha.update((byte) 0x1f);
+            }
+            return HexFormat.of().formatHex(sha.digest(), 0, 10);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JDK", e);
+        }
+    }
+
+    static final class Incident implements Serializable {
+        @Serial
+        private static final long serialVersionUID = 1L;
+        final String id;
+        final long openedAt;
+        final LinkedHashMap<String, Member> members = new LinkedHashMap<>();
+        boolean open = true;
+        boolean paged;
+        long lastAnomalous;
+        long resolvedAt;
+
+        Incident(String id, long openedAt) {
+            this.id = id;
+            this.openedAt = openedAt;
+        }
+
+        /**
+         * Whether {@code p} can share this incident's cause: its dimension values contradict no member's
+         * (no dimension with another value). Visa×BR, Visa, BR, BRL and all are compatible; Visa×BR and
+         * Mastercard×US are not.
+         */
+        boolean relatesTo(SeriesPoint p) {
+            Map<String, String> values = Summaries.map(p.dimensions());
+            for (Member m : members.values()) {
+                if (compatible(values, Summaries.map(m.dimensions))) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        private static boolean compatible(Map<String, String> a, Map<String, String> b) {
+            for (Map.Entry<String, String> e : a.entrySet()) {
+                String other = b.get(e.getKey());
+                if (other != null && !other.equals(e.getValue())) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        void reopen() {
+            open = true;
+            paged = false;
+            resolvedAt = 0;
+            for (Member m : members.values()) {
+                m.normalStreak = 0;
+            }
+        }
+
+        /** The member that names the incident: the most specific series, then the highest score. */
+        Member root() {
+            Member best = null;
+            for (Member m : members.values()) {
+                if (best == null || m.specificity() > best.specificity()
+                        || (m.specificity() == best.specificity() && m.score > best.score)) {
+                    best = m;
+                }
+            }
+            return best;
+        }
+    }
+
+    /** One series within an incident, with its worst window so far. */
+    static final class Member implements Serializable {
+        @Serial
+        private static final long serialVersionUID = 1L;
+        final String id;
+        final String family;
+        final String metric;
+        final String dimensionSet;
+        final String dimensions;
+        final long openedAt;
+        long window;
+        double observed;
+        double expected;
+        double score;
+        long count;
+        String direction;
+        long lastAnomalous;
+        long lastSeen;
+        int normalStreak;
+        boolean anomalousEpisode;
+        long version;
+
+        Member(String id, SeriesPoint p, SeriesVerdict v) {
+            this.id = id;
+            this.family = p.family();
+            this.metric = p.metric();
+            this.dimensionSet = p.dimensionSet();
+            this.dimensions = p.dimensions();
+            this.openedAt = p.windowStart();
+            worst(p, v);
+        }
+
+        void worst(SeriesPoint p, SeriesVerdict v) {
+            window = p.windowStart();
+            observed = p.value();
+            expected = v.expected();
+            score = v.score();
+            count = p.count();
+            direction = v.direction();
+        }
+
+        int specificity() {
+            return dimensions.isEmpty() ? 0 : dimensions.split(",").length;
+        }
+    }
+
+    /** For tests: the members of the open incidents, by incident id. */
+    Map<String, List<String>> openMembers() {
+        Map<String, List<String>> out = new LinkedHashMap<>();
+        for (Incident i : incidents) {
+            if (i.open) {
+                out.put(i.id, new ArrayList<>(i.members.keySet()));
+            }
+        }
+        return out;
+    }
+}

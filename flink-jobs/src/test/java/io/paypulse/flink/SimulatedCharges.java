@@ -1,0 +1,120 @@
+package io.paypulse.flink;
+
+import io.paypulse.infra.stripe.StripeEventSamples;
+import io.paypulse.schemas.EnvelopeHeaders;
+import org.apache.kafka.clients.producer.ProducerRecord;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * Charge webhooks of a card business, minute by minute, as the bridge writes them: six brand × country
+ * segments with their own volumes and decline rates, a daily volume cycle, Poisson counts, a realistic
+ * decline-code mix, and delivery latencies of 0.2 to 3 s. Optionally one segment's decline rate spikes
+ * for a span of minutes. Deterministic for a seed.
+ */
+final class SimulatedCharges {
+
+    /** A segment: share of the traffic and its usual decline rate. */
+    record Segment(String brand, String country, String currency, double share, double declineRate) {
+    }
+
+    /** {@code segment}'s decline rate is {@code declineRate} from minute {@code from} (inclusive) to {@code to}. */
+    record Spike(int segment, int from, int to, double declineRate) {
+    }
+
+    static final List<Segment> SEGMENTS = List.of(
+            new Segment("visa", "US", "usd", 0.31, 0.05),
+            new Segment("visa", "BR", "brl", 0.25, 0.07),
+            new Segment("mastercard", "US", "usd", 0.19, 0.05),
+            new Segment("mastercard", "BR", "brl", 0.09, 0.08),
+            new Segment("amex", "US", "usd", 0.07, 0.04),
+            new Segment("visa", "GB", "gbp", 0.09, 0.06));
+    static final int VISA_BR = 1;
+
+    private static final String[][] DECLINES = {{"card_declined", "05"}, {"card_declined", "05"},
+            {"insufficient_funds", "51"}, {"do_not_honor", "05"}, {"expired_card", "54"}, {"incorrect_cvc", "N7"}};
+
+    private final BridgeTopic topic;
+    private final SplittableRandom random;
+    private final double chargesPerMinute;
+    private final boolean dailyCycle;
+    private long sequence;
+
+    SimulatedCharges(BridgeTopic topic, long seed, double chargesPerMinute, boolean dailyCycle) {
+        this.topic = topic;
+        this.random = new SplittableRandom(seed);
+        this.chargesPerMinute = chargesPerMinute;
+        this.dailyCycle = dailyCycle;
+    }
+
+    /** The records of {@code minutes} minutes from {@code startEpochSecond} (a minute boundary), in time order. */
+    List<ProducerRecord<byte[], byte[]>> minutes(long startEpochSecond, int minutes, Spike spike) {
+        List<ProducerRecord<byte[], byte[]>> out = new ArrayList<>();
+        for (int m = 0; m < minutes; m++) {
+            long minuteStart = startEpochSecond + 60L * m;
+            double level = dailyCycle ? daily(minuteStart) : 1.0;
+            for (int s = 0; s < SEGMENTS.size(); s++) {
+                Segment seg = SEGMENTS.get(s);
+                double rate = spike != null && spike.segment() == s && m >= spike.from() && m < spike.to()
+                        ? spike.declineRate() : seg.declineRate();
+                int n = poisson(chargesPerMinute * seg.share() * level);
+                for (int i = 0; i < n; i++) {
+                    long created = minuteStart + random.nextInt(60);
+                    out.add(charge(seg, created, random.nextDouble() < rate));
+                }
+            }
+        }
+        out.sort((a, b) -> Long.compare(receivedAt(a), receivedAt(b)));
+        return out;
+    }
+
+    /** 0.3 at 4am to 1.7 at 4pm UTC, a smooth daily curve. */
+    static double daily(long epochSecond) {
+        double hour = (epochSecond % 86_400) / 3600.0;
+        return 1.0 - 0.7 * Math.cos((hour - 4) / 24 * 2 * Math.PI);
+    }
+
+    private ProducerRecord<byte[], byte[]> charge(Segment seg, long created, boolean declined) {
+        long n = sequence++;
+        String id = String.format("evt_3Sim%016x", n);
+        String charge = String.format("ch_3Sim%016x", n);
+        long amount = 500 + random.nextInt(20_000);
+        String body;
+        if (declined) {
+            String[] code = DECLINES[random.nextInt(DECLINES.length)];
+            body = StripeEventSamples.chargeFailed(id, charge, created, seg.brand(), seg.country(), amount, seg.currency(),
+                    code[0], code[1]);
+        } else {
+            body = StripeEventSamples.chargeSucceeded(id, charge, created, seg.brand(), seg.country(), amount,
+                    seg.currency());
+        }
+        long latency = 200 + (long) (Math.exp(random.nextDouble() * Math.log(14)) * 200);
+        return topic.delivery(body, latency);
+    }
+
+    private static long receivedAt(ProducerRecord<byte[], byte[]> r) {
+        return Long.parseLong(new String(r.headers().lastHeader(EnvelopeHeaders.RECEIVED_AT).value(), java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    private int poisson(double lambda) {
+        if (lambda > 30) {
+            return Math.max(0, (int) Math.round(lambda + Math.sqrt(lambda) * gaussian()));
+        }
+        double l = Math.exp(-lambda);
+        double p = 1;
+        int k = 0;
+        do {
+            k++;
+            p *= random.nextDouble();
+        } while (p > l);
+        return k - 1;
+    }
+
+    private double gaussian() {
+        double u = random.nextDouble();
+        double v = random.nextDouble();
+        return Math.sqrt(-2 * Math.log(Math.max(u, 1e-300))) * Math.cos(2 * Math.PI * v);
+    }
+}

@@ -1,0 +1,176 @@
+package io.paypulse.flink.anomaly;
+
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class IncidentBookTest {
+
+    private static final long T0 = 1_793_000_000L - 1_793_000_000L % 60;
+    private static final String VISA_BR = "card_brand=visa,card_country=BR";
+
+    private final List<AlertRequest> alerts = new ArrayList<>();
+    private final List<AnomalyRow> rows = new ArrayList<>();
+
+    @Test
+    void relatedSeriesInOneWindowAreOneIncidentNamedByTheMostSpecific() {
+        IncidentBook book = new IncidentBook(60, 3, 1800);
+        // "all" is judged first, the segment last: the page must still name the segment.
+        feed(book, rate("", "all", 0, 0.12, 2000, 0.06, true));
+        feed(book, rate("card_brand=visa", "card_brand", 0, 0.20, 900, 0.06, true));
+        feed(book, rate("card_country=BR", "card_country", 0, 0.30, 500, 0.07, true));
+        feed(book, rate("currency=brl", "currency", 0, 0.29, 520, 0.07, true));
+        feed(book, rate(VISA_BR, "card_brand,card_country", 0, 0.38, 412, 0.06, true));
+
+        assertEquals(1, book.openIncidents());
+        assertEquals(1, alerts.stream().filter(a -> a.action().equals(AlertRequest.TRIGGER)).count());
+        String incident = alerts.get(0).incidentId();
+        AlertRequest trigger = book.currentTrigger(incident, T0).orElseThrow();
+        assertEquals("Visa declines in BR at 38% (412 attempts) vs 6% expected; 4 related series moved too",
+                trigger.summary());
+        assertEquals("critical", trigger.severity());
+        assertEquals("paypulse-" + incident, trigger.dedupKey());
+        assertEquals(5, rows.size());
+        assertTrue(rows.stream().allMatch(r -> r.incidentId().equals(incident) && r.status().equals("open")));
+    }
+
+    @Test
+    void unrelatedSegmentsAreSeparateIncidents() {
+        IncidentBook book = new IncidentBook(60, 3, 1800);
+        feed(book, rate(VISA_BR, "card_brand,card_country", 0, 0.38, 412, 0.06, true));
+        feed(book, rate("card_brand=mastercard,card_country=US", "card_brand,card_country", 0, 0.30, 300, 0.05, true));
+        assertEquals(2, book.openIncidents());
+        assertEquals(2, triggers());
+    }
+
+    @Test
+    void resolvesOnceAfterEnoughNormalWindowsAndNotBefore() {
+        IncidentBook book = new IncidentBook(60, 3, 1800);
+        feed(book, rate(VISA_BR, "card_brand,card_country", 0, 0.38, 412, 0.06, true));
+        feed(book, rate(VISA_BR, "card_brand,card_country", 1, 0.40, 400, 0.06, true));
+        feed(book, rate(VISA_BR, "card_brand,card_country", 2, 0.06, 400, 0.06, false));
+        feed(book, rate(VISA_BR, "card_brand,card_country", 3, 0.06, 400, 0.06, false));
+        assertEquals(1, book.openIncidents());
+        assertEquals(0, resolves());
+        feed(book, rate(VISA_BR, "card_brand,card_country", 4, 0.06, 400, 0.06, false));
+        assertEquals(0, book.openIncidents());
+        assertEquals(1, resolves());
+        AnomalyRow last = rows.get(rows.size() - 1);
+        assertEquals("resolved", last.status());
+        assertEquals(T0 + 4 * 60, last.resolvedAt());
+        assertEquals(T0 + 60, last.windowStart(), "the row keeps the worst window");
+        assertEquals(0.40, last.observed());
+        feed(book, rate(VISA_BR, "card_brand,card_country", 5, 0.06, 400, 0.06, false));
+        assertEquals(1, resolves());
+        assertEquals(1, triggers());
+    }
+
+    @Test
+    void anAnomalyBackWithinTheCooldownReopensWithoutPagingAndResolvesSilently() {
+        IncidentBook book = new IncidentBook(60, 2, 600);
+        feed(book, rate(VISA_BR, "card_brand,card_country", 0, 0.38, 412, 0.06, true));
+        feed(book, rate(VISA_BR, "card_brand,card_country", 1, 0.06, 400, 0.06, false));
+        feed(book, rate(VISA_BR, "card_brand,card_country", 2, 0.06, 400, 0.06, false));
+        assertEquals(1, resolves());
+        feed(book, rate(VISA_BR, "card_brand,card_country", 4, 0.30, 400, 0.06, true));
+        assertEquals(1, book.openIncidents());
+        assertEquals(1, triggers());
+        assertEquals(1, alerts.stream().filter(a -> a.action().equals(AlertRequest.SUPPRESSED)).count());
+        feed(book, rate(VISA_BR, "card_brand,card_country", 5, 0.06, 400, 0.06, false));
+        feed(book, rate(VISA_BR, "card_brand,card_country", 6, 0.06, 400, 0.06, false));
+        assertEquals(0, book.openIncidents());
+        assertEquals(1, resolves(), "a reopening that was not paged is not resolved on PagerDuty either");
+        // after the cooldown, the same series pages again, as a new incident
+        feed(book, rate(VISA_BR, "card_brand,card_country", 30, 0.35, 400, 0.06, true));
+        assertEquals(2, triggers());
+        assertTrue(!alerts.get(alerts.size() - 1).incidentId().equals(alerts.get(0).incidentId()));
+    }
+
+    @Test
+    void volumeSurgesAndFasterWebhooksDoNotPageButDropsAndSlowdownsDo() {
+        IncidentBook book = new IncidentBook(60, 3, 1800);
+        feed(book, verdict(SeriesPoints.FAMILY_VOLUME, SeriesPoints.WEBHOOK_VOLUME, "", 0, 900, 300, "UP"));
+        feed(book, verdict(SeriesPoints.FAMILY_LATENCY, SeriesPoints.LATENCY_P99, "", 0, 50, 2000, "DOWN"));
+        assertEquals(0, triggers());
+        feed(book, verdict(SeriesPoints.FAMILY_VOLUME, SeriesPoints.WEBHOOK_VOLUME, "event_type=charge.succeeded", 1, 0, 120,
+                "DOWN"));
+        assertEquals(1, triggers());
+        assertTrue(alerts.get(0).summary().startsWith("No charge.succeeded webhooks in the minute from"),
+                alerts.get(0).summary());
+    }
+
+    @Test
+    void aSeriesThatStopsReportingStillLetsItsIncidentResolve() {
+        IncidentBook book = new IncidentBook(60, 3, 1800);
+        feed(book, rate(VISA_BR, "card_brand,card_country", 0, 0.9, 40, 0.06, true));
+        // Visa x BR has no more attempts at all; other series keep the family's time moving
+        for (int w = 1; w <= 3; w++) {
+            feed(book, rate("card_brand=amex", "card_brand", w, 0.05, 100, 0.05, false));
+        }
+        assertEquals(0, book.openIncidents());
+        assertEquals(1, resolves());
+    }
+
+    @Test
+    void survivesJavaSerializationAsFlinkStateDoes() throws Exception {
+        IncidentBook book = new IncidentBook(60, 2, 600);
+        feed(book, rate(VISA_BR, "card_brand,card_country", 0, 0.38, 412, 0.06, true));
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
+            out.writeObject(book);
+        }
+        IncidentBook restored;
+        try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes.toByteArray()))) {
+            restored = (IncidentBook) in.readObject();
+        }
+        feed(restored, rate(VISA_BR, "card_brand,card_country", 1, 0.06, 400, 0.06, false));
+        feed(restored, rate(VISA_BR, "card_brand,card_country", 2, 0.06, 400, 0.06, false));
+        assertEquals(1, resolves());
+        assertEquals(alerts.get(0).dedupKey(), alerts.get(alerts.size() - 1).dedupKey());
+    }
+
+    @Test
+    void boundedNumberOfIncidents() {
+        IncidentBook book = new IncidentBook(60, 1000, 1800);
+        for (int i = 0; i < 3 * IncidentBook.MAX_INCIDENTS; i++) {
+            feed(book, rate("account=acct_" + i, "account", 0, 0.9, 400, 0.06, true));
+        }
+        assertEquals(IncidentBook.MAX_INCIDENTS, book.openIncidents());
+    }
+
+    private void feed(IncidentBook book, SeriesVerdict v) {
+        IncidentBook.Changes changes = book.accept(v);
+        rows.addAll(changes.anomalies());
+        alerts.addAll(changes.alerts());
+    }
+
+    private long triggers() {
+        return alerts.stream().filter(a -> a.action().equals(AlertRequest.TRIGGER)).count();
+    }
+
+    private long resolves() {
+        return alerts.stream().filter(a -> a.action().equals(AlertRequest.RESOLVE)).count();
+    }
+
+    private static SeriesVerdict rate(String dims, String set, int window, double rate, long attempts, double expected,
+                                      boolean anomalous) {
+        SeriesPoint p = new SeriesPoint(SeriesPoints.FAMILY_DECLINES, SeriesPoints.DECLINE_RATE, "RATE", set, dims,
+                T0 + window * 60L, rate, attempts);
+        return new SeriesVerdict(p, expected, anomalous ? 0.9999 : 0.2, anomalous, rate > expected ? "UP" : "NONE");
+    }
+
+    private static SeriesVerdict verdict(String family, String metric, String dims, int window, double value,
+                                         double expected, String direction) {
+        SeriesPoint p = new SeriesPoint(family, metric, "VOLUME", dims.isEmpty() ? "all" : "event_type", dims,
+                T0 + window * 60L, value, (long) value);
+        return new SeriesVerdict(p, expected, 0.9999, true, direction);
+    }
+}
