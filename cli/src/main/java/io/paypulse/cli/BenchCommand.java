@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 @Command(name = "bench",
         mixinStandardHelpOptions = true,
         description = "Measure a component on this machine. Results go to stdout; record them in docs/benchmarks.md.",
-        subcommands = {BridgeBenchCommand.class, JobBenchCommand.class})
+        subcommands = {BridgeBenchCommand.class, JobBenchCommand.class, DetectorBenchCommand.class})
 final class BenchCommand implements Runnable {
 
     @CommandLine.Spec

@@ -1,6 +1,7 @@
 package io.paypulse.cli;
 
 import io.paypulse.flink.PaymentHealthRunner;
+import io.paypulse.flink.config.AlertingConfig;
 import io.paypulse.flink.config.JobConfig;
 import io.paypulse.schemas.ClickHouseConfig;
 import io.paypulse.schemas.ClickHouseMigrator;
@@ -18,7 +19,9 @@ import java.util.concurrent.Callable;
         description = {
                 "Run the payment health Flink job on an in-process MiniCluster against a given Kafka and ClickHouse.",
                 "It reads stripe.events and writes decline rates, webhook latency, settlement times, payment attempts",
-                "and redacted raw events. Every PAYPULSE_* job variable of README's configuration table applies.",
+                "and redacted raw events, detects anomalies and pages through PagerDuty (PAGERDUTY_ROUTING_KEY; without",
+                "it alerts are logged and recorded in ClickHouse only). Every PAYPULSE_*, PAGERDUTY_* and GRAFANA_URL",
+                "variable of README's configuration table applies.",
                 "On a Flink cluster, submit flink-jobs/target/paypulse-flink-jobs-<version>-job.jar instead (README)."})
 final class JobCommand implements Callable<Integer> {
 
@@ -50,7 +53,7 @@ final class JobCommand implements Callable<Integer> {
                 : RunCommand.dataDir(null, env).resolve("flink-checkpoints");
         Console.step("checking ClickHouse migrations in " + ch.database() + " at " + ch.url());
         Console.done("applied " + new ClickHouseMigrator(ch).migrate().applied());
-        JobClient client = startJob(job, ch, uiPort, checkpoints);
+        JobClient client = startJob(job, AlertingConfig.fromEnv(env.asMap()), ch, uiPort, checkpoints);
         String name = signal.await();
         Console.info(name + " received: cancelling the job (it resumes from Kafka's committed offsets next time)");
         client.cancel().get();
@@ -58,11 +61,15 @@ final class JobCommand implements Callable<Integer> {
     }
 
     /** Starts the job and prints where to watch it; shared with {@code run}. */
-    static JobClient startJob(JobConfig job, ClickHouseConfig ch, int uiPort, Path checkpoints) throws Exception {
+    static JobClient startJob(JobConfig job, AlertingConfig alerting, ClickHouseConfig ch, int uiPort, Path checkpoints)
+            throws Exception {
         Files.createDirectories(checkpoints);
         Console.step("starting the payment health job (Flink MiniCluster) on " + job.topic() + " at " + job.kafkaBootstrapServers());
-        JobClient client = PaymentHealthRunner.startLocal(job, ch, uiPort, checkpoints);
+        JobClient client = PaymentHealthRunner.startLocal(job, alerting, ch, uiPort, checkpoints);
         Console.done("job " + client.getJobID() + " submitted" + (uiPort > 0 ? "; Flink UI http://127.0.0.1:" + uiPort : ""));
+        Console.done(alerting.paging() ? "incidents page PagerDuty; every send is recorded in " + ch.database() + ".alerts"
+                : "PAGERDUTY_ROUTING_KEY is not set: incidents are logged and recorded in " + ch.database()
+                        + ".anomalies and .alerts, nobody is paged");
         return client;
     }
 }

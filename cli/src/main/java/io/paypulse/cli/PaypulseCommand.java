@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
                 BridgeCommand.class,
                 JobCommand.class,
                 MigrateCommand.class,
+                DetectCommand.class,
                 BenchCommand.class,
                 CommandLine.HelpCommand.class
         })

@@ -2,6 +2,7 @@ package io.paypulse.cli;
 
 import io.paypulse.bridge.BridgeConfig;
 import io.paypulse.bridge.IngestBridge;
+import io.paypulse.flink.config.AlertingConfig;
 import io.paypulse.flink.config.JobConfig;
 import io.paypulse.infra.LocalClickHouse;
 import io.paypulse.infra.LocalKafka;
@@ -84,7 +85,8 @@ final class RunCommand implements Callable<Integer> {
             IngestBridge bridge = IngestBridge.start(BridgeConfig.fromEnv(env.asMap()));
             running.push(bridge);
 
-            JobClient job = JobCommand.startJob(JobConfig.fromEnv(env.asMap()), clickHouseConfig, flinkUiPort,
+            JobClient job = JobCommand.startJob(JobConfig.fromEnv(env.asMap()), AlertingConfig.fromEnv(env.asMap()),
+                    clickHouseConfig, flinkUiPort,
                     data.resolve("flink-checkpoints"));
             running.push(() -> job.cancel().get());
 

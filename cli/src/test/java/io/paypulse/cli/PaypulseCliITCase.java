@@ -154,8 +154,12 @@ class PaypulseCliITCase {
                             + id + "'")));
             assertEquals("0\n", query(clickHousePort, "SELECT countIf(payload LIKE '%jenny.rosen@example.com%') FROM "
                     + "paypulse.stripe_events FINAL WHERE event_id = '" + id + "'"));
-            assertEquals("approved\tvisa\tBR\n", query(clickHousePort, "SELECT status, card_brand, card_country FROM "
-                    + "paypulse.payment_attempts FINAL WHERE event_id = '" + id + "'"));
+            // Each table has a sink of its own, flushed on its own schedule.
+            String attempts = "SELECT status, card_brand, card_country FROM paypulse.payment_attempts FINAL WHERE event_id = '"
+                    + id + "'";
+            await("the charge reaches payment_attempts (log: " + log + ")", Duration.ofSeconds(60),
+                    () -> !query(clickHousePort, attempts).isEmpty());
+            assertEquals("approved\tvisa\tBR\n", query(clickHousePort, attempts));
             assertTrue(http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + flinkUiPort + "/jobs/overview")).build(),
                     HttpResponse.BodyHandlers.ofString()).body().contains("\"state\":\"RUNNING\""), "the Flink UI shows the job");
 
