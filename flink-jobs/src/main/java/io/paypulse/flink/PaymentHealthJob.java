@@ -5,6 +5,8 @@ import io.paypulse.flink.anomaly.AnomalyDetection;
 import io.paypulse.flink.anomaly.AnomalyRow;
 import io.paypulse.flink.config.JobConfig;
 import io.paypulse.flink.functions.AttemptDimensions;
+import io.paypulse.flink.health.PipelineHealth;
+import io.paypulse.flink.model.DlqEventRow;
 import io.paypulse.flink.functions.DeclineCounts;
 import io.paypulse.flink.functions.DeclineRateAggregate;
 import io.paypulse.flink.functions.DeclineRateWindowFunction;
@@ -95,6 +97,13 @@ public final class PaymentHealthJob {
     public static void sinkToClickHouse(AnomalyDetection.Outputs outputs, ClickHouseConfig clickHouse) {
         sink(outputs.anomalies(), clickHouse, AnomalyRow.TABLE, AnomalyRow.COLUMNS, AnomalyRow::toColumnValues);
         sink(outputs.alerts(), clickHouse, AlertRecord.TABLE, AlertRecord.COLUMNS, AlertRecord::toColumnValues);
+    }
+
+    /** The pipeline health copies into {@code dlq_events} and {@code pipeline_metrics}. */
+    public static void sinkToClickHouse(PipelineHealth health, ClickHouseConfig clickHouse) {
+        sink(health.dlqEvents(), clickHouse, DlqEventRow.TABLE, DlqEventRow.COLUMNS, DlqEventRow::toColumnValues);
+        sink(health.pipelineMetrics(), clickHouse, PipelineHealth.METRICS_TABLE, PipelineHealth.METRICS_COLUMNS,
+                PipelineHealth::metricColumnValues);
     }
 
     private static <T> void sink(DataStream<T> rows, ClickHouseConfig clickHouse, String table, List<String> columns,

@@ -3,8 +3,15 @@ package io.paypulse.flink;
 import io.paypulse.flink.anomaly.AnomalyDetection;
 import io.paypulse.flink.config.AlertingConfig;
 import io.paypulse.flink.config.JobConfig;
+import io.paypulse.flink.health.PipelineHealth;
+import io.paypulse.flink.health.PipelineMetricsReporter;
+import io.paypulse.flink.health.PipelineMetricsReporterFactory;
 import io.paypulse.flink.model.StripeEvent;
 import io.paypulse.schemas.ClickHouseConfig;
+import io.paypulse.schemas.TopicProvisioner;
+import io.paypulse.schemas.TopicSpec;
+import io.paypulse.schemas.TopicSpecs;
+import io.paypulse.schemas.Topics;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.ExternalizedCheckpointRetention;
@@ -25,6 +32,8 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
 
@@ -36,6 +45,8 @@ import java.util.stream.Stream;
 public final class PaymentHealthRunner {
 
     public static final String JOB_NAME = "paypulse payment health";
+    /** Name of the job's metric reporter in the Flink configuration: {@code metrics.reporter.paypulse.*}. */
+    public static final String REPORTER_NAME = "paypulse";
     private static final Logger LOG = LoggerFactory.getLogger(PaymentHealthRunner.class);
 
     private PaymentHealthRunner() {
@@ -57,12 +68,36 @@ public final class PaymentHealthRunner {
         conf.set(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_INITIAL_BACKOFF, Duration.ofSeconds(1));
         conf.set(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_MAX_BACKOFF, Duration.ofMinutes(1));
         conf.set(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_ATTEMPTS, Integer.MAX_VALUE);
+        if (job.reportsOwnMetrics()) {
+            reporterOptions(job).forEach(conf::setString);
+        }
         return conf;
     }
 
-    /** Adds source, topology and sinks to {@code env}. */
+    /**
+     * The {@link PipelineMetricsReporter}'s options, {@code metrics.reporter.paypulse.*}: the job's own counters
+     * to the metrics topic every {@link JobConfig#metricsInterval}. A MiniCluster takes them from
+     * {@link #flinkConfiguration}; a Flink cluster reads reporters from its own configuration only (README,
+     * "On a Flink cluster").
+     */
+    public static Map<String, String> reporterOptions(JobConfig job) {
+        String prefix = "metrics.reporter." + REPORTER_NAME + ".";
+        return Map.of(
+                prefix + "factory.class", PipelineMetricsReporterFactory.class.getName(),
+                prefix + "interval", job.metricsInterval().toMillis() + " ms",
+                prefix + PipelineMetricsReporter.BOOTSTRAP_SERVERS, job.kafkaBootstrapServers(),
+                prefix + PipelineMetricsReporter.TOPIC, job.metricsTopic(),
+                prefix + PipelineMetricsReporter.EVENTS_TOPIC, job.topic());
+    }
+
+    /**
+     * Adds sources, topology and sinks to {@code env}: the payment health job on the events topic, and the
+     * pipeline health copies of the dead-letter and metrics topics ({@link PipelineHealth}).
+     */
     public static JobOutputs define(StreamExecutionEnvironment env, JobConfig job, ClickHouseConfig clickHouse) {
-        return define(env, job, clickHouse, PaymentHealthJob.kafkaSource(job));
+        JobOutputs outputs = define(env, job, clickHouse, PaymentHealthJob.kafkaSource(job));
+        PaymentHealthJob.sinkToClickHouse(PipelineHealth.fromKafka(env, job), clickHouse);
+        return outputs;
     }
 
     /**
@@ -120,7 +155,30 @@ public final class PaymentHealthRunner {
         }
         env.setParallelism(Math.max(1, Math.min(2, Runtime.getRuntime().availableProcessors())));
         define(env, job, alerting, clickHouse, PaymentHealthJob.kafkaSource(job));
+        provisionPipelineHealthTopics(job);
+        PaymentHealthJob.sinkToClickHouse(PipelineHealth.fromKafka(env, job), clickHouse);
         return env.executeAsync(JOB_NAME);
+    }
+
+    /**
+     * Creates the dead-letter and metrics topics if Kafka has not got them yet (the bridge creates them too):
+     * a Kafka source fails on a topic that does not exist, and the local job should not depend on whether a
+     * bridge ever ran. If Kafka cannot be asked, the job starts anyway and its restarts say why.
+     */
+    static void provisionPipelineHealthTopics(JobConfig job) {
+        TopicSpecs specs = TopicSpecs.load();
+        List<TopicSpec> wanted = List.of(renamed(specs.get(Topics.STRIPE_EVENTS_DLQ), job.dlqTopic()),
+                renamed(specs.get(Topics.PAYPULSE_METRICS), job.metricsTopic()));
+        try {
+            TopicProvisioner.provision(job.kafkaBootstrapServers(), wanted, TopicProvisioner.DEFAULT_TIMEOUT);
+        } catch (RuntimeException e) {
+            LOG.warn("event=pipeline_topics_not_provisioned kafka={} error=\"{}\"", job.kafkaBootstrapServers(),
+                    e.getMessage());
+        }
+    }
+
+    private static TopicSpec renamed(TopicSpec spec, String name) {
+        return new TopicSpec(name, spec.description(), spec.partitions(), spec.replicationFactor(), spec.config());
     }
 
     /** The newest completed checkpoint ({@code <job id>/chk-<n>} with its {@code _metadata}) under {@code dir}. */

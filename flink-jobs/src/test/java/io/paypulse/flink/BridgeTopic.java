@@ -69,6 +69,10 @@ final class BridgeTopic implements AutoCloseable {
         return name;
     }
 
+    String bootstrapServers() {
+        return bootstrapServers;
+    }
+
     /** The job's configuration for this topic: defaults, the given overrides, and a consumer group of its own. */
     JobConfig jobConfig(String consumerGroup, Map<String, String> overrides) {
         Map<String, String> env = new HashMap<>(overrides);

@@ -9,7 +9,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Locale;
 import java.util.Properties;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The bridge's whole configuration, parsed once from environment variables (flags override them),
@@ -26,7 +29,8 @@ public record BridgeConfig(
         Duration kafkaAckTimeout,
         Duration producerLinger,
         Duration shutdownTimeout,
-        String instanceId) {
+        String instanceId,
+        Duration metricsInterval) {
 
     public static final String ENV_PORT = "BRIDGE_PORT";
     public static final String ENV_BIND_HOST = "BRIDGE_BIND_HOST";
@@ -39,6 +43,7 @@ public record BridgeConfig(
     public static final String ENV_LINGER = "BRIDGE_KAFKA_LINGER_MS";
     public static final String ENV_SHUTDOWN_TIMEOUT = "BRIDGE_SHUTDOWN_TIMEOUT_MS";
     public static final String ENV_INSTANCE_ID = "BRIDGE_INSTANCE_ID";
+    public static final String ENV_METRICS_INTERVAL = "BRIDGE_METRICS_INTERVAL";
 
     public static final int DEFAULT_PORT = 8080;
     public static final String DEFAULT_BIND_HOST = "0.0.0.0";
@@ -48,6 +53,9 @@ public record BridgeConfig(
     public static final long DEFAULT_ACK_TIMEOUT_MS = 5_000;
     public static final long DEFAULT_LINGER_MS = 2;
     public static final long DEFAULT_SHUTDOWN_TIMEOUT_MS = 20_000;
+    public static final Duration DEFAULT_METRICS_INTERVAL = Duration.ofSeconds(15);
+
+    private static final Pattern INTERVAL = Pattern.compile("(\\d+)\\s*(ms|s|m)?");
 
     public BridgeConfig {
         Objects.requireNonNull(bindHost, "bindHost");
@@ -83,6 +91,16 @@ public record BridgeConfig(
         if (instanceId.isBlank()) {
             throw new IllegalArgumentException(ENV_INSTANCE_ID + " must not be blank");
         }
+        Objects.requireNonNull(metricsInterval, "metricsInterval");
+        if (metricsInterval.isNegative() || (!metricsInterval.isZero() && metricsInterval.toMillis() < 100)) {
+            throw new IllegalArgumentException(ENV_METRICS_INTERVAL + " must be 0 (off) or at least 100ms, got "
+                    + metricsInterval.toMillis() + "ms");
+        }
+    }
+
+    /** Whether counter snapshots go to {@code paypulse.metrics} ({@link #metricsInterval} is not 0). */
+    public boolean metricsSnapshotsEnabled() {
+        return !metricsInterval.isZero();
     }
 
     /** Reads the configuration from environment variables, applying the documented defaults. */
@@ -98,7 +116,8 @@ public record BridgeConfig(
                 Duration.ofMillis(longValue(env, ENV_ACK_TIMEOUT, DEFAULT_ACK_TIMEOUT_MS)),
                 Duration.ofMillis(longValue(env, ENV_LINGER, DEFAULT_LINGER_MS)),
                 Duration.ofMillis(longValue(env, ENV_SHUTDOWN_TIMEOUT, DEFAULT_SHUTDOWN_TIMEOUT_MS)),
-                env.getOrDefault(ENV_INSTANCE_ID, defaultInstanceId(env)));
+                env.getOrDefault(ENV_INSTANCE_ID, defaultInstanceId(env)),
+                duration(env, ENV_METRICS_INTERVAL, DEFAULT_METRICS_INTERVAL));
     }
 
     /** Splits a comma-separated secret list; surrounding whitespace is ignored, order is kept. */
@@ -115,27 +134,37 @@ public record BridgeConfig(
 
     public BridgeConfig withPort(int newPort) {
         return new BridgeConfig(newPort, bindHost, webhookSecrets, signatureTolerance, maxBodyBytes, kafkaBootstrapServers,
-                kafkaClientProperties, kafkaAckTimeout, producerLinger, shutdownTimeout, instanceId);
+                kafkaClientProperties, kafkaAckTimeout, producerLinger, shutdownTimeout, instanceId,
+                metricsInterval);
     }
 
     public BridgeConfig withKafkaBootstrapServers(String servers) {
         return new BridgeConfig(port, bindHost, webhookSecrets, signatureTolerance, maxBodyBytes, servers,
-                kafkaClientProperties, kafkaAckTimeout, producerLinger, shutdownTimeout, instanceId);
+                kafkaClientProperties, kafkaAckTimeout, producerLinger, shutdownTimeout, instanceId,
+                metricsInterval);
     }
 
     public BridgeConfig withKafkaAckTimeout(Duration timeout) {
         return new BridgeConfig(port, bindHost, webhookSecrets, signatureTolerance, maxBodyBytes, kafkaBootstrapServers,
-                kafkaClientProperties, timeout, producerLinger, shutdownTimeout, instanceId);
+                kafkaClientProperties, timeout, producerLinger, shutdownTimeout, instanceId,
+                metricsInterval);
     }
 
     public BridgeConfig withMaxBodyBytes(int bytes) {
         return new BridgeConfig(port, bindHost, webhookSecrets, signatureTolerance, bytes, kafkaBootstrapServers,
-                kafkaClientProperties, kafkaAckTimeout, producerLinger, shutdownTimeout, instanceId);
+                kafkaClientProperties, kafkaAckTimeout, producerLinger, shutdownTimeout, instanceId,
+                metricsInterval);
+    }
+
+    public BridgeConfig withMetricsInterval(Duration interval) {
+        return new BridgeConfig(port, bindHost, webhookSecrets, signatureTolerance, maxBodyBytes, kafkaBootstrapServers,
+                kafkaClientProperties, kafkaAckTimeout, producerLinger, shutdownTimeout, instanceId, interval);
     }
 
     public BridgeConfig withWebhookSecrets(List<String> secrets) {
         return new BridgeConfig(port, bindHost, secrets, signatureTolerance, maxBodyBytes, kafkaBootstrapServers,
-                kafkaClientProperties, kafkaAckTimeout, producerLinger, shutdownTimeout, instanceId);
+                kafkaClientProperties, kafkaAckTimeout, producerLinger, shutdownTimeout, instanceId,
+                metricsInterval);
     }
 
     @Override
@@ -151,7 +180,8 @@ public record BridgeConfig(
                 + ", kafkaBootstrapServers=" + kafkaBootstrapServers
                 + ", kafkaClientProperties=" + kafkaClientProperties.stringPropertyNames().stream().sorted().toList()
                 + ", kafkaAckTimeout=" + kafkaAckTimeout.toMillis() + "ms, producerLinger=" + producerLinger.toMillis()
-                + "ms, shutdownTimeout=" + shutdownTimeout.toMillis() + "ms, instanceId=" + instanceId + "]";
+                + "ms, shutdownTimeout=" + shutdownTimeout.toMillis() + "ms, instanceId=" + instanceId
+                + ", metricsInterval=" + metricsInterval.toMillis() + "ms]";
     }
 
     private static String defaultInstanceId(Map<String, String> env) {
@@ -185,6 +215,32 @@ public record BridgeConfig(
         if (d == null || d.isZero() || d.isNegative()) {
             throw new IllegalArgumentException(name + " must be positive");
         }
+    }
+
+    /** {@code 15s}, {@code 500ms}, {@code 1m}; a bare number is seconds, so {@code 0} turns snapshots off. */
+    static Duration parseInterval(String raw, String key) {
+        String value = raw.strip().toLowerCase(Locale.ROOT);
+        Matcher m = INTERVAL.matcher(value);
+        if (!m.matches()) {
+            throw new IllegalArgumentException(key + "='" + raw + "' is not an interval: write e.g. 15s, 500ms, 1m, or 0 for off");
+        }
+        long n;
+        try {
+            n = Long.parseLong(m.group(1));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(key + " is out of range: " + raw);
+        }
+        String unit = m.group(2) == null ? "s" : m.group(2);
+        return switch (unit) {
+            case "ms" -> Duration.ofMillis(n);
+            case "m" -> Duration.ofMinutes(n);
+            default -> Duration.ofSeconds(n);
+        };
+    }
+
+    private static Duration duration(Map<String, String> env, String key, Duration fallback) {
+        String raw = env.get(key);
+        return raw == null || raw.isBlank() ? fallback : parseInterval(raw, key);
     }
 
     private static int intValue(Map<String, String> env, String key, int fallback) {

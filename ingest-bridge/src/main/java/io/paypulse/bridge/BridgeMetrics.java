@@ -5,10 +5,14 @@ import io.prometheus.metrics.core.metrics.Gauge;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.prometheus.metrics.model.snapshots.CounterSnapshot;
+import io.paypulse.schemas.PipelineMetric;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The bridge's Prometheus metrics: what came in, what was accepted or refused and why, how long Kafka
@@ -79,6 +83,38 @@ public final class BridgeMetrics {
         }
         produceLatency.labelValues(io.paypulse.schemas.Topics.STRIPE_EVENTS);
         produceLatency.labelValues(io.paypulse.schemas.Topics.STRIPE_EVENTS_DLQ);
+    }
+
+    /**
+     * The counters of the pipeline health contract as rows of one snapshot taken at {@code tsMillis}
+     * (see {@link PipelineMetric}): received, accepted, rejected and unavailable per reason, dead-lettered
+     * (all reasons together: the reasons are among the rejected ones) and requests in flight.
+     */
+    public List<PipelineMetric> snapshot(long tsMillis, String instance) {
+        List<PipelineMetric> rows = new ArrayList<>();
+        rows.add(counter(tsMillis, instance, PipelineMetric.BRIDGE_RECEIVED, "", received.get()));
+        rows.add(counter(tsMillis, instance, PipelineMetric.BRIDGE_ACCEPTED, "", accepted.get()));
+        for (CounterSnapshot.CounterDataPointSnapshot point : rejected.collect().getDataPoints()) {
+            rows.add(counter(tsMillis, instance, PipelineMetric.BRIDGE_REJECTED,
+                    PipelineMetric.label("reason", point.getLabels().get("reason")), point.getValue()));
+        }
+        for (CounterSnapshot.CounterDataPointSnapshot point : unavailable.collect().getDataPoints()) {
+            rows.add(counter(tsMillis, instance, PipelineMetric.BRIDGE_UNAVAILABLE,
+                    PipelineMetric.label("reason", point.getLabels().get("reason")), point.getValue()));
+        }
+        double deadLetteredTotal = 0;
+        for (CounterSnapshot.CounterDataPointSnapshot point : deadLettered.collect().getDataPoints()) {
+            deadLetteredTotal += point.getValue();
+        }
+        rows.add(counter(tsMillis, instance, PipelineMetric.BRIDGE_DLQ, "", deadLetteredTotal));
+        rows.add(new PipelineMetric(tsMillis, PipelineMetric.SOURCE_BRIDGE, instance, PipelineMetric.BRIDGE_IN_FLIGHT, "",
+                inFlight.get(), PipelineMetric.KIND_GAUGE));
+        return rows;
+    }
+
+    private static PipelineMetric counter(long tsMillis, String instance, String metric, String label, double value) {
+        return new PipelineMetric(tsMillis, PipelineMetric.SOURCE_BRIDGE, instance, metric, label, value,
+                PipelineMetric.KIND_COUNTER);
     }
 
     public String contentType() {

@@ -24,6 +24,7 @@ public final class IngestBridge implements AutoCloseable {
     private final KafkaReadiness readiness;
     private final Server server;
     private final AtomicBoolean shuttingDown;
+    private MetricSnapshots snapshots;
     private boolean closed;
 
     private IngestBridge(BridgeConfig config, BridgeMetrics metrics, WebhookPublisher publisher, KafkaReadiness readiness,
@@ -58,8 +59,12 @@ public final class IngestBridge implements AutoCloseable {
             throw new IllegalStateException("the bridge could not listen on " + config.bindHost() + ":" + config.port()
                     + " (" + e.getMessage() + "): free the port or set " + BridgeConfig.ENV_PORT, e);
         }
-        LOG.info("event=bridge_started port={} kafka={} instance={} secrets={}", bridge.port(),
-                config.kafkaBootstrapServers(), config.instanceId(), config.webhookSecrets().size());
+        if (config.metricsSnapshotsEnabled()) {
+            bridge.snapshots = MetricSnapshots.start(metrics, publisher, config.instanceId(), config.metricsInterval());
+        }
+        LOG.info("event=bridge_started port={} kafka={} instance={} secrets={} metrics_interval_ms={}", bridge.port(),
+                config.kafkaBootstrapServers(), config.instanceId(), config.webhookSecrets().size(),
+                config.metricsInterval().toMillis());
         return bridge;
     }
 
@@ -97,6 +102,10 @@ public final class IngestBridge implements AutoCloseable {
             server.stop();
         } catch (Exception e) {
             LOG.warn("event=bridge_stop_incomplete error={}", e.toString());
+        }
+        if (snapshots != null) {
+            // After the server stopped, so the last snapshot counts every request; before the producer closes.
+            snapshots.close(config.kafkaAckTimeout());
         }
         // Everything answered 2xx is already acknowledged; this flushes records whose requests timed out.
         publisher.close(config.shutdownTimeout());

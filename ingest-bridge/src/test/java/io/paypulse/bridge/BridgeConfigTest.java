@@ -23,6 +23,28 @@ class BridgeConfigTest {
         assertEquals("localhost:9092", c.kafkaBootstrapServers());
         assertEquals(Duration.ofSeconds(5), c.kafkaAckTimeout());
         assertTrue(c.instanceId().startsWith("pod-7-"));
+        assertEquals(Duration.ofSeconds(15), c.metricsInterval());
+        assertTrue(c.metricsSnapshotsEnabled());
+    }
+
+    @Test
+    void metricsIntervalTakesUnitsAndZeroTurnsSnapshotsOff() {
+        assertEquals(Duration.ofMillis(500), metricsInterval("500ms"));
+        assertEquals(Duration.ofSeconds(30), metricsInterval("30s"));
+        assertEquals(Duration.ofMinutes(1), metricsInterval("1m"));
+        assertEquals(Duration.ofSeconds(20), metricsInterval("20"));
+        assertEquals(Duration.ZERO, metricsInterval("0"));
+        assertFalse(BridgeConfig.fromEnv(Map.of("STRIPE_WEBHOOK_SECRET", "whsec_a", "BRIDGE_METRICS_INTERVAL", "0"))
+                .metricsSnapshotsEnabled());
+        IllegalArgumentException bad = assertThrows(IllegalArgumentException.class, () -> metricsInterval("often"));
+        assertEquals("BRIDGE_METRICS_INTERVAL='often' is not an interval: write e.g. 15s, 500ms, 1m, or 0 for off",
+                bad.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> metricsInterval("5ms"));
+    }
+
+    private static Duration metricsInterval(String value) {
+        return BridgeConfig.fromEnv(Map.of("STRIPE_WEBHOOK_SECRET", "whsec_a", "BRIDGE_METRICS_INTERVAL", value))
+                .metricsInterval();
     }
 
     @Test

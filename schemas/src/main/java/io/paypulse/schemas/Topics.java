@@ -12,6 +12,9 @@ public final class Topics {
     /** Webhook bodies that could not become a {@link #STRIPE_EVENTS} record. */
     public static final String STRIPE_EVENTS_DLQ = "stripe.events.dlq";
 
+    /** Counter and gauge snapshots of the bridge and the job, one JSON record per metric row; see {@link PipelineMetrics}. */
+    public static final String PAYPULSE_METRICS = "paypulse.metrics";
+
     private Topics() {
     }
 }

@@ -44,8 +44,8 @@ class ClickHouseMigratorITCase {
         MigrationResult result = new ClickHouseMigrator(config).migrate();
 
         assertEquals(new MigrationResult(config.database(), bundledVersions(), List.of()), result);
-        assertEquals(List.of("alerts", "anomalies", "decline_rates", "decline_rates_1m", "incidents", "late_events",
-                        "payment_attempts", "schema_migrations", "settlement_times", "settlement_times_1m", "stripe_events",
+        assertEquals(List.of("alerts", "anomalies", "decline_rates", "decline_rates_1m", "dlq_events", "incidents",
+                        "late_events", "payment_attempts", "pipeline_metrics", "schema_migrations", "settlement_times", "settlement_times_1m", "stripe_events",
                         "webhook_latency", "webhook_latency_1m"),
                 column("SELECT name FROM system.tables WHERE database = '" + config.database() + "' ORDER BY name"));
         assertEquals(expectedMigrationRows(), migrationRows());
@@ -81,6 +81,54 @@ class ClickHouseMigratorITCase {
                     + " 1700000000, '2025-03-31.basil', '', false, 1700000000123, 'it', '{}')");
         }
         assertEquals(List.of("1"), column("SELECT count() FROM " + config.database() + ".stripe_events FINAL"));
+    }
+
+    @Test
+    void pipelineHealthTablesHaveTheContractedShapeAndReplaceReplayedRows() throws SQLException {
+        new ClickHouseMigrator(config).migrate();
+        String db = config.database();
+
+        assertEquals(List.of("ts|DateTime64(3, 'UTC')", "source|LowCardinality(String)", "instance|String",
+                        "metric|LowCardinality(String)", "label|String", "value|Float64", "kind|LowCardinality(String)",
+                        "ingested_at|DateTime64(3, 'UTC')"),
+                column("SELECT name || '|' || type FROM system.columns WHERE database = '" + db
+                        + "' AND table = 'pipeline_metrics' ORDER BY position"));
+        assertEquals(List.of("received_at|DateTime64(3, 'UTC')", "reason|LowCardinality(String)", "size_bytes|UInt32",
+                        "bridge_instance|String", "partition|UInt16", "offset|UInt64", "ingested_at|DateTime64(3, 'UTC')"),
+                column("SELECT name || '|' || type FROM system.columns WHERE database = '" + db
+                        + "' AND table = 'dlq_events' ORDER BY position"));
+        assertEquals(List.of("dlq_events|ReplacingMergeTree|partition, offset",
+                        "pipeline_metrics|ReplacingMergeTree|source, instance, metric, label, ts"),
+                column("SELECT name || '|' || engine || '|' || sorting_key FROM system.tables WHERE database = '" + db
+                        + "' AND name IN ('dlq_events', 'pipeline_metrics') ORDER BY name"));
+
+        // A replayed snapshot and a replayed DLQ record each collapse to one row. The snapshot is recent:
+        // older than the 30-day TTL, a merge would delete it.
+        long ts = System.currentTimeMillis() - 60_000;
+        for (int i = 0; i < 2; i++) {
+            execute("INSERT INTO " + db + ".pipeline_metrics (ts, source, instance, metric, label, value, kind) VALUES"
+                    + " (" + ts + ", 'bridge', 'b1', 'bridge_rejected_total', 'reason=signature_mismatch', 3, 'counter')");
+            execute("INSERT INTO " + db + ".dlq_events (received_at, reason, size_bytes, bridge_instance, partition, offset)"
+                    + " VALUES (1700000000123, 'invalid_json', 17, 'b1', 2, 40)");
+        }
+        assertEquals(List.of("1"), column("SELECT count() FROM " + db + ".pipeline_metrics FINAL"));
+
+        // The rate query of README "Pipeline health data": 30 webhooks in 15 s, then a restart (value falls
+        // back to 6), read as 6 new ones in the next 15 s.
+        execute("INSERT INTO " + db + ".pipeline_metrics (ts, source, instance, metric, label, value, kind) VALUES"
+                + " (" + (ts - 30_000) + ", 'bridge', 'b1', 'bridge_received_total', '', 0, 'counter'),"
+                + " (" + (ts - 15_000) + ", 'bridge', 'b1', 'bridge_received_total', '', 30, 'counter'),"
+                + " (" + ts + ", 'bridge', 'b1', 'bridge_received_total', '', 6, 'counter')");
+        assertEquals(List.of("2", "0.4"), column("SELECT toString(round(if(d < 0, value, d) / nullIf(seconds, 0), 3))"
+                + " FROM (SELECT ts, instance, value,"
+                + " value - lagInFrame(value, 1, value) OVER w AS d,"
+                + " dateDiff('millisecond', lagInFrame(ts, 1, ts) OVER w, ts) / 1000 AS seconds"
+                + " FROM " + db + ".pipeline_metrics FINAL"
+                + " WHERE source = 'bridge' AND metric = 'bridge_received_total' AND ts >= now() - INTERVAL 1 HOUR"
+                + " WINDOW w AS (PARTITION BY instance ORDER BY ts ROWS BETWEEN 1 PRECEDING AND CURRENT ROW))"
+                + " WHERE seconds > 0 ORDER BY ts"));
+        assertEquals(List.of("invalid_json|17|2|40"), column("SELECT reason || '|' || toString(size_bytes) || '|'"
+                + " || toString(partition) || '|' || toString(offset) FROM " + db + ".dlq_events FINAL"));
     }
 
     @Test

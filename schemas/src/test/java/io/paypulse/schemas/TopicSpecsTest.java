@@ -16,7 +16,8 @@ class TopicSpecsTest {
 
     @Test
     void topicConstantsMatchTheSpecFile() {
-        assertEquals(List.of(Topics.STRIPE_EVENTS, Topics.STRIPE_EVENTS_DLQ), TopicSpecs.load().names());
+        assertEquals(List.of(Topics.STRIPE_EVENTS, Topics.STRIPE_EVENTS_DLQ, Topics.PAYPULSE_METRICS),
+                TopicSpecs.load().names());
     }
 
     @Test
@@ -35,6 +36,14 @@ class TopicSpecsTest {
         assertEquals(3, spec.partitions());
         assertEquals(Optional.empty(), spec.replicationFactor());
         assertEquals(String.valueOf(30 * DAY_MS), spec.config().get("retention.ms"));
+        assertEquals("delete", spec.config().get("cleanup.policy"));
+    }
+
+    @Test
+    void metricsSpec() {
+        TopicSpec spec = TopicSpecs.load().get(Topics.PAYPULSE_METRICS);
+        assertEquals(3, spec.partitions());
+        assertEquals(String.valueOf(7 * DAY_MS), spec.config().get("retention.ms"));
         assertEquals("delete", spec.config().get("cleanup.policy"));
     }
 

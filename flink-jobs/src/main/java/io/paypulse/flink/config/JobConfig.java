@@ -29,6 +29,9 @@ import java.util.regex.Pattern;
  * @param dimensionSets         grouping sets of the decline-rate metrics, in configuration order
  * @param redaction             which personal data is removed from stored payloads
  * @param checkpointInterval    how often the job checkpoints; also bounds how stale ClickHouse rows get
+ * @param dlqTopic              the bridge's dead-letter topic, copied into {@code dlq_events}
+ * @param metricsTopic          counter snapshots of the bridge and the job, copied into {@code pipeline_metrics}
+ * @param metricsInterval       how often the job's own counters go to {@code metricsTopic}; zero = never
  */
 public record JobConfig(
         String kafkaBootstrapServers,
@@ -40,7 +43,10 @@ public record JobConfig(
         Duration dedupRetention,
         List<DimensionSet> dimensionSets,
         RedactionPolicy redaction,
-        Duration checkpointInterval) implements Serializable {
+        Duration checkpointInterval,
+        String dlqTopic,
+        String metricsTopic,
+        Duration metricsInterval) implements Serializable {
 
     public static final String ENV_KAFKA_BOOTSTRAP_SERVERS = "KAFKA_BOOTSTRAP_SERVERS";
     public static final String ENV_TOPIC = "PAYPULSE_EVENTS_TOPIC";
@@ -53,6 +59,9 @@ public record JobConfig(
     public static final String ENV_REDACTION = "PAYPULSE_REDACTION";
     public static final String ENV_REDACTION_EXTRA_FIELDS = "PAYPULSE_REDACTION_EXTRA_FIELDS";
     public static final String ENV_CHECKPOINT_INTERVAL = "PAYPULSE_CHECKPOINT_INTERVAL";
+    public static final String ENV_DLQ_TOPIC = "PAYPULSE_DLQ_TOPIC";
+    public static final String ENV_METRICS_TOPIC = "PAYPULSE_METRICS_TOPIC";
+    public static final String ENV_METRICS_INTERVAL = "PAYPULSE_METRICS_INTERVAL";
 
     public static final String DEFAULT_KAFKA_BOOTSTRAP_SERVERS = "localhost:9092";
     public static final String DEFAULT_CONSUMER_GROUP = "paypulse-payment-health";
@@ -65,6 +74,7 @@ public record JobConfig(
     public static final String DEFAULT_DIMENSION_SETS =
             "all;payment_method_type;card_brand;card_country;card_brand,card_country;currency;failure_code;account";
     public static final Duration DEFAULT_CHECKPOINT_INTERVAL = Duration.ofSeconds(30);
+    public static final Duration DEFAULT_METRICS_INTERVAL = Duration.ofSeconds(15);
 
     /** Size of the base metric windows; coarser windows are rolled up from these in ClickHouse. */
     public static final Duration WINDOW_SIZE = Duration.ofMinutes(1);
@@ -93,6 +103,21 @@ public record JobConfig(
         }
         dimensionSets = List.copyOf(dimensionSets);
         Objects.requireNonNull(redaction, ENV_REDACTION);
+        requireText(dlqTopic, ENV_DLQ_TOPIC);
+        requireText(metricsTopic, ENV_METRICS_TOPIC);
+        requireNonNegative(metricsInterval, ENV_METRICS_INTERVAL);
+        if (!metricsInterval.isZero() && metricsInterval.toMillis() < 100) {
+            throw new IllegalArgumentException(ENV_METRICS_INTERVAL + " must be 0 (off) or at least 100ms, got " + metricsInterval);
+        }
+        if (dlqTopic.equals(topic) || metricsTopic.equals(topic) || dlqTopic.equals(metricsTopic)) {
+            throw new IllegalArgumentException(ENV_TOPIC + ", " + ENV_DLQ_TOPIC + " and " + ENV_METRICS_TOPIC
+                    + " must name three different topics, got " + topic + ", " + dlqTopic + ", " + metricsTopic);
+        }
+    }
+
+    /** Whether the job reports its own counters to {@link #metricsTopic} ({@link #metricsInterval} is not 0). */
+    public boolean reportsOwnMetrics() {
+        return !metricsInterval.isZero();
     }
 
     /** The configuration with every default, as if the environment were empty. */
@@ -112,13 +137,17 @@ public record JobConfig(
                 duration(env, ENV_DEDUP_RETENTION, DEFAULT_DEDUP_RETENTION),
                 dimensionSets(text(env, ENV_DIMENSION_SETS, DEFAULT_DIMENSION_SETS)),
                 redaction(text(env, ENV_REDACTION, "on"), text(env, ENV_REDACTION_EXTRA_FIELDS, "")),
-                duration(env, ENV_CHECKPOINT_INTERVAL, DEFAULT_CHECKPOINT_INTERVAL));
+                duration(env, ENV_CHECKPOINT_INTERVAL, DEFAULT_CHECKPOINT_INTERVAL),
+                text(env, ENV_DLQ_TOPIC, Topics.STRIPE_EVENTS_DLQ),
+                text(env, ENV_METRICS_TOPIC, Topics.PAYPULSE_METRICS),
+                "0".equals(text(env, ENV_METRICS_INTERVAL, "").strip()) ? Duration.ZERO
+                        : duration(env, ENV_METRICS_INTERVAL, DEFAULT_METRICS_INTERVAL));
     }
 
     /** A copy with other dimension sets; handy for tests and tools. */
     public JobConfig withDimensionSets(List<DimensionSet> sets) {
         return new JobConfig(kafkaBootstrapServers, topic, consumerGroupId, outOfOrderness, sourceIdleTimeout,
-                allowedLateness, dedupRetention, sets, redaction, checkpointInterval);
+                allowedLateness, dedupRetention, sets, redaction, checkpointInterval, dlqTopic, metricsTopic, metricsInterval);
     }
 
     /**

@@ -25,7 +25,24 @@ class JobConfigTest {
         assertEquals(List.of("all", "payment_method_type", "card_brand", "card_country", "card_brand,card_country",
                 "currency", "failure_code", "account"), config.dimensionSets().stream().map(DimensionSet::name).toList());
         assertTrue(config.redaction().enabled());
+        assertEquals("stripe.events.dlq", config.dlqTopic());
+        assertEquals("paypulse.metrics", config.metricsTopic());
+        assertEquals(Duration.ofSeconds(15), config.metricsInterval());
+        assertTrue(config.reportsOwnMetrics());
         assertEquals(config, JobConfig.defaults());
+    }
+
+    @Test
+    void pipelineHealthTopicsAndIntervalAreConfigurable() {
+        JobConfig config = JobConfig.fromEnv(Map.of(JobConfig.ENV_DLQ_TOPIC, "dlq-a", JobConfig.ENV_METRICS_TOPIC, "metrics-a",
+                JobConfig.ENV_METRICS_INTERVAL, "2s"));
+        assertEquals("dlq-a", config.dlqTopic());
+        assertEquals("metrics-a", config.metricsTopic());
+        assertEquals(Duration.ofSeconds(2), config.metricsInterval());
+
+        assertFalse(JobConfig.fromEnv(Map.of(JobConfig.ENV_METRICS_INTERVAL, "0")).reportsOwnMetrics());
+        assertMessage(Map.of(JobConfig.ENV_METRICS_INTERVAL, "10ms"), "must be 0 (off) or at least 100ms");
+        assertMessage(Map.of(JobConfig.ENV_DLQ_TOPIC, "stripe.events"), "must name three different topics");
     }
 
     @Test
