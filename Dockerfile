@@ -1,8 +1,19 @@
-# The paypulse image: one jar, every command. docker-compose.yml runs `migrate` and `bridge` from it.
+# The paypulse images, from one build of the repository:
+# - the default (last) stage: the paypulse command line, one jar for every command; docker-compose.yml
+#   runs `migrate`, `bridge` and `simulate` from it;
+# - target flink-job: Flink with the payment health job jar in /opt/flink/usrlib, for the JobManager and
+#   TaskManager of docker-compose.yml (application mode).
 FROM maven:3.9-eclipse-temurin-17 AS build
 WORKDIR /src
 COPY . .
 RUN mvn -B -q -ntp -Dmaven.test.skip=true package
+
+# Flink's version must be the one the job is built against (the parent pom's flink.version).
+FROM flink:2.2.1-scala_2.12-java17 AS flink-job
+RUN apt-get update && apt-get install -y --no-install-recommends curl && rm -rf /var/lib/apt/lists/* \
+    && mkdir -p /opt/flink/usrlib /opt/flink/checkpoints \
+    && chown flink:flink /opt/flink/usrlib /opt/flink/checkpoints
+COPY --from=build --chown=flink:flink /src/flink-jobs/target/paypulse-flink-jobs-0.1.0-SNAPSHOT-job.jar /opt/flink/usrlib/paypulse-flink-jobs.jar
 
 FROM eclipse-temurin:17-jre
 RUN apt-get update && apt-get install -y --no-install-recommends curl && rm -rf /var/lib/apt/lists/*

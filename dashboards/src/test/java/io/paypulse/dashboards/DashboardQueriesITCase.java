@@ -1,0 +1,338 @@
+package io.paypulse.dashboards;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.paypulse.dashboards.GrafanaDashboards.Dashboard;
+import io.paypulse.dashboards.GrafanaDashboards.Kind;
+import io.paypulse.dashboards.GrafanaDashboards.Query;
+import io.paypulse.dashboards.GrafanaMacros.QueryContext;
+import io.paypulse.dashboards.GrafanaMacros.Variable;
+import io.paypulse.flink.PaymentHealthJob;
+import io.paypulse.flink.health.PipelineHealth;
+import io.paypulse.flink.PaymentHealthRunner;
+import io.paypulse.flink.config.AlertingConfig;
+import io.paypulse.flink.config.JobConfig;
+import io.paypulse.infra.SharedInfra;
+import io.paypulse.schemas.ClickHouseConfig;
+import io.paypulse.schemas.ClickHouseMigrator;
+import io.paypulse.schemas.TopicProvisioner;
+import io.paypulse.schemas.TopicSpec;
+import io.paypulse.schemas.TopicSpecs;
+import io.paypulse.schemas.Topics;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Every query of both dashboards, run the way Grafana runs it against what a real run wrote: simulated
+ * Stripe traffic (with a decline spike, late events, dead letters and counter snapshots) on Kafka in the
+ * bridge's record format, the production job on a MiniCluster into a freshly migrated ClickHouse; then each
+ * panel, variable and annotation query is expanded as the ClickHouse plugin does ({@link GrafanaMacros})
+ * for a time range over the run, with the variables at All and at one selection, and must return rows.
+ */
+class DashboardQueriesITCase {
+
+    private static final Duration DEADLINE = Duration.ofSeconds(240);
+    private static final Duration KAFKA_TIMEOUT = Duration.ofSeconds(30);
+    private static final int MINUTES = 135;
+    private static final int SPIKE_FROM = 90;
+    private static final int SPIKE_TO = 105;
+    /** Grafana's default for a panel as wide as the dashboards' half-width panels. */
+    private static final int MAX_DATA_POINTS = 1000;
+    /** The dashboards name their tables paypulse.x; this run has a database of its own. */
+    private static final Pattern DATABASE = Pattern.compile("\\bpaypulse\\.");
+
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    private static String bootstrapServers;
+    private static List<String> topics;
+    private static ClickHouseConfig clickHouse;
+    private static Instant from;
+    private static Instant to;
+    /** What the run did not write in time, checked by {@link #theRunFilledEveryTableTheDashboardsRead}. */
+    private static List<String> unfilled = List.of("the run did not finish");
+
+    @BeforeAll
+    static void runTheJobOverSimulatedTraffic() throws Exception {
+        String configured = System.getenv(JobConfig.ENV_KAFKA_BOOTSTRAP_SERVERS);
+        bootstrapServers = configured != null && !configured.isBlank() ? configured : SharedInfra.kafka().bootstrapServers();
+        String suffix = UUID.randomUUID().toString().replace("-", "");
+        String events = "it-dashboards-events-" + suffix;
+        String dlq = "it-dashboards-dlq-" + suffix;
+        String metrics = "it-dashboards-metrics-" + suffix;
+        topics = List.of(events, dlq, metrics);
+        TopicSpec production = TopicSpecs.load().get(Topics.STRIPE_EVENTS);
+        TopicProvisioner.provision(bootstrapServers, topics.stream().map(t -> new TopicSpec(t, production.description(),
+                production.partitions(), production.replicationFactor(), production.config())).toList(), KAFKA_TIMEOUT);
+
+        String chUrl = System.getenv(ClickHouseConfig.ENV_URL);
+        ClickHouseConfig server = chUrl != null && !chUrl.isBlank() ? ClickHouseConfig.fromEnv()
+                : ClickHouseConfig.fromEnv(Map.of(ClickHouseConfig.ENV_URL, SharedInfra.clickHouse().httpUrl()));
+        clickHouse = server.withDatabase("it_dashboards_" + suffix);
+        new ClickHouseMigrator(clickHouse).migrate();
+
+        long start = Instant.now().minus(Duration.ofMinutes(MINUTES + 15)).getEpochSecond() / 60 * 60;
+        StripeTrafficRun.Records records = new StripeTrafficRun(events, dlq, metrics, 42)
+                .run(start, MINUTES, 160, SPIKE_FROM, SPIKE_TO, 0.45);
+        send(records.events());
+        send(records.deadLetters());
+        send(records.metrics());
+        // The job reads the events topic up to the end it will have once the late events are on it.
+        Map<TopicPartition, Long> stop = endOffsets(events);
+        for (ProducerRecord<byte[], byte[]> late : records.lateEvents()) {
+            stop.merge(new TopicPartition(events, late.partition()), 1L, Long::sum);
+        }
+        from = Instant.ofEpochSecond(start);
+        to = Instant.ofEpochSecond(start + 60L * MINUTES + 120);
+
+        Map<String, String> env = new HashMap<>();
+        env.put(JobConfig.ENV_KAFKA_BOOTSTRAP_SERVERS, bootstrapServers);
+        env.put(JobConfig.ENV_TOPIC, events);
+        env.put("PAYPULSE_DLQ_TOPIC", dlq);
+        env.put("PAYPULSE_METRICS_TOPIC", metrics);
+        env.put(JobConfig.ENV_CONSUMER_GROUP, "it-dashboards-" + suffix);
+        env.put(JobConfig.ENV_CHECKPOINT_INTERVAL, "1s");
+        JobConfig job = JobConfig.fromEnv(env);
+        // Detectors warm up on 30 windows, so the spike at minute 90 pages; no routing key: recorded only.
+        AlertingConfig alerting = new AlertingConfig(5, Duration.ofMinutes(30), Duration.ofMinutes(1), 30,
+                "http://localhost:3000", Map.of());
+        StreamExecutionEnvironment flink = StreamExecutionEnvironment.getExecutionEnvironment(
+                PaymentHealthRunner.flinkConfiguration(job));
+        flink.setParallelism(2);
+        PaymentHealthRunner.define(flink, job, alerting, clickHouse,
+                PaymentHealthJob.kafkaSourceBuilder(job).setBounded(OffsetsInitializer.offsets(stop)).build());
+        // As `run` and the cluster entry point do: the dead-letter and metrics topics into ClickHouse.
+        PaymentHealthJob.sinkToClickHouse(PipelineHealth.fromKafka(flink, job), clickHouse);
+        JobClient client = flink.executeAsync("dashboards-it");
+        try {
+            // Once every partition's watermark is an hour into the run, events from before it are too late.
+            Map<String, Long> firstHour = Map.of("SELECT count() FROM {db}.decline_rates WHERE dimension_set = 'all'", 60L);
+            List<String> notYet = awaitCounts(firstHour, client);
+            assertEquals(List.of(), notYet, "the job got an hour into the run");
+            send(records.lateEvents());
+            // The events source ends; the job's other sources may run on, so wait for the rows, not the job.
+            Map<String, Long> expected = new LinkedHashMap<>();
+            expected.put("SELECT count() FROM {db}.decline_rates WHERE dimension_set = 'all'", (long) MINUTES);
+            expected.put("SELECT count() FROM {db}.incidents WHERE status = 'resolved'", 1L);
+            expected.put("SELECT count() FROM {db}.late_events FINAL", (long) StripeTrafficRun.LATE_EVENTS);
+            expected.put("SELECT count() FROM {db}.settlement_times", 1L);
+            expected.put("SELECT count() FROM {db}.dlq_events FINAL", (long) StripeTrafficRun.DEAD_LETTERS);
+            expected.put("SELECT count() FROM {db}.pipeline_metrics FINAL WHERE instance = '" + StripeTrafficRun.BRIDGE + "'",
+                    records.metrics().size() * 6L / 11);
+            unfilled = awaitCounts(expected, client);
+        } finally {
+            stop(client);
+        }
+    }
+
+    /** Cancels the job unless it has finished on its own. */
+    private static void stop(JobClient client) throws Exception {
+        if (!ended(client)) {
+            try {
+                client.cancel().get(30, TimeUnit.SECONDS);
+            } catch (IllegalStateException | java.util.concurrent.ExecutionException e) {
+                // It finished between the two calls.
+            }
+        }
+    }
+
+    /** Whether the job has ended; a local environment shuts its MiniCluster down as soon as the job finishes. */
+    private static boolean ended(JobClient client) throws Exception {
+        try {
+            return client.getJobStatus().get(30, TimeUnit.SECONDS).isGloballyTerminalState();
+        } catch (IllegalStateException | java.util.concurrent.ExecutionException e) {
+            return true;
+        }
+    }
+
+    @AfterAll
+    static void dropDatabaseAndTopics() throws Exception {
+        if (clickHouse != null) {
+            query("DROP DATABASE IF EXISTS " + clickHouse.database() + " SYNC");
+        }
+        if (topics != null) {
+            try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+                admin.deleteTopics(topics).all().get(KAFKA_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            }
+        }
+    }
+
+    @Test
+    void theRunFilledEveryTableTheDashboardsRead() {
+        // dlq_events and pipeline_metrics are the job's copies of the dead-letter and metrics topics.
+        assertEquals(List.of(), unfilled, "the run wrote every table the dashboards read");
+    }
+
+    @TestFactory
+    Stream<DynamicTest> everyQueryReturnsRowsWithTheVariablesAtAll() throws Exception {
+        List<DynamicTest> tests = new ArrayList<>();
+        for (Dashboard dashboard : GrafanaDashboards.load()) {
+            Map<String, Variable> all = new LinkedHashMap<>();
+            for (JsonNode variable : dashboard.variables()) {
+                all.put(variable.path("name").asText(), Variable.allOf(options(dashboard, variable.path("name").asText())));
+            }
+            for (Query q : dashboard.queries()) {
+                tests.add(DynamicTest.dynamicTest(q.toString(), () -> assertRows(q, all)));
+            }
+        }
+        return tests.stream();
+    }
+
+    @TestFactory
+    Stream<DynamicTest> financialHealthQueriesReturnRowsForOneBrandAndCountry() {
+        Dashboard dashboard = GrafanaDashboards.byUid(GrafanaDashboards.FINANCIAL_HEALTH_UID);
+        Map<String, Variable> selection = Map.of("brand", Variable.of("visa"), "country", Variable.of("BR"));
+        return dashboard.queries().stream().filter(q -> q.kind() == Kind.PANEL && q.rawSql().contains("$__conditionalAll"))
+                .map(q -> DynamicTest.dynamicTest(q + " (visa, BR)", () -> assertRows(q, selection)));
+    }
+
+    private static List<String> options(Dashboard dashboard, String name) throws Exception {
+        Query variable = dashboard.queries().stream().filter(q -> q.kind() == Kind.VARIABLE && q.name().equals("variable $" + name))
+                .findFirst().orElseThrow();
+        List<String> values = new ArrayList<>();
+        for (JsonNode row : run(variable, Map.of()).path("data")) {
+            values.add(row.path(0).asText());
+        }
+        assertFalse(values.isEmpty(), variable + " offers values");
+        return values;
+    }
+
+    private static void assertRows(Query q, Map<String, Variable> variables) throws Exception {
+        JsonNode result = run(q, variables);
+        JsonNode rows = result.path("data");
+        assertTrue(rows.size() >= 1, q + " returns rows; it ran:\n" + result.path("sql").asText());
+        boolean anyValue = false;
+        for (JsonNode row : rows) {
+            for (JsonNode cell : row) {
+                anyValue |= !cell.isNull();
+            }
+        }
+        assertTrue(anyValue, q + " returns values, not only NULLs: " + rows);
+    }
+
+    /** The query as Grafana would send it for the run's time range, against this run's database. */
+    private static JsonNode run(Query q, Map<String, Variable> variables) throws Exception {
+        Duration range = Duration.between(from, to);
+        Duration auto = Duration.ofSeconds(Math.max(1, range.toSeconds() / MAX_DATA_POINTS));
+        Duration interval = auto.compareTo(q.minInterval()) > 0 ? auto : q.minInterval();
+        String sql = GrafanaMacros.expand(q.rawSql(), new QueryContext(from, to, interval, variables));
+        assertFalse(sql.contains("$"), q + " is fully expanded: " + sql);
+        sql = DATABASE.matcher(sql).replaceAll(clickHouse.database() + ".");
+        JsonNode result = RepoFiles.JSON.readTree(query(sql));
+        ((com.fasterxml.jackson.databind.node.ObjectNode) result).put("sql", sql);
+        return result;
+    }
+
+    /** Runs {@code sql} over ClickHouse's HTTP interface, as the plugin's HTTP protocol does; JSONCompact out. */
+    private static String query(String sql) throws IOException, InterruptedException {
+        URI uri = URI.create(clickHouse.url() + "/?default_format=JSONCompact&output_format_json_quote_64bit_integers=0"
+                + "&user=" + URLEncoder.encode(clickHouse.user(), StandardCharsets.UTF_8));
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri).POST(HttpRequest.BodyPublishers.ofString(sql))
+                .timeout(Duration.ofSeconds(60));
+        if (!clickHouse.password().isEmpty()) {
+            request.header("X-ClickHouse-Key", clickHouse.password());
+        }
+        HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 200) {
+            throw new AssertionError("ClickHouse answered " + response.statusCode() + ": " + response.body() + "\nfor:\n" + sql);
+        }
+        return response.body();
+    }
+
+    private static long count(String sql) throws IOException, InterruptedException {
+        String text = query(sql + " FORMAT TabSeparated").strip();
+        return Long.parseLong(text);
+    }
+
+    /**
+     * Polls until every query counts at least its number, the job has ended (nothing more will come) or the
+     * deadline passed; returns what is still short, each with what it saw.
+     */
+    private static List<String> awaitCounts(Map<String, Long> expected, JobClient client) throws Exception {
+        long deadline = System.nanoTime() + DEADLINE.toNanos();
+        while (true) {
+            boolean ended = ended(client);
+            List<String> short_ = new ArrayList<>();
+            for (Map.Entry<String, Long> e : expected.entrySet()) {
+                String sql = e.getKey().replace("{db}", clickHouse.database());
+                try {
+                    long seen = count(sql);
+                    if (seen < e.getValue()) {
+                        short_.add(sql + ": " + seen + " < " + e.getValue());
+                    }
+                } catch (AssertionError failure) {
+                    short_.add(sql + ": " + failure.getMessage().lines().findFirst().orElse("")); // e.g. a table not migrated
+                }
+            }
+            if (short_.isEmpty() || ended || System.nanoTime() > deadline) {
+                return short_;
+            }
+            Thread.sleep(250);
+        }
+    }
+
+    private static Map<TopicPartition, Long> endOffsets(String topic) {
+        Map<String, Object> props = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(),
+                new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions = consumer.partitionsFor(topic, KAFKA_TIMEOUT).stream()
+                    .map(p -> new TopicPartition(topic, p.partition())).toList();
+            return new HashMap<>(consumer.endOffsets(partitions, KAFKA_TIMEOUT));
+        }
+    }
+
+    private static void send(List<ProducerRecord<byte[], byte[]>> records) throws Exception {
+        Map<String, Object> props = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true",
+                ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props, new ByteArraySerializer(),
+                new ByteArraySerializer())) {
+            List<Future<RecordMetadata>> acks = new ArrayList<>();
+            for (ProducerRecord<byte[], byte[]> record : records) {
+                acks.add(producer.send(record));
+            }
+            for (Future<RecordMetadata> ack : acks) {
+                ack.get(KAFKA_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            }
+        }
+    }
+}
