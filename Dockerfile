@@ -11,9 +11,11 @@ RUN mvn -B -q -ntp -Dmaven.test.skip=true package
 # Flink's version must be the one the job is built against (the parent pom's flink.version).
 FROM flink:2.2.1-scala_2.12-java17 AS flink-job
 RUN apt-get update && apt-get install -y --no-install-recommends curl && rm -rf /var/lib/apt/lists/* \
-    && mkdir -p /opt/flink/usrlib /opt/flink/checkpoints \
+    && mkdir -p /opt/flink/usrlib /opt/flink/checkpoints /opt/flink/plugins/paypulse-metrics \
     && chown flink:flink /opt/flink/usrlib /opt/flink/checkpoints
 COPY --from=build --chown=flink:flink /src/flink-jobs/target/paypulse-flink-jobs-0.1.0-SNAPSHOT-job.jar /opt/flink/usrlib/paypulse-flink-jobs.jar
+# Flink loads metric reporters from plugins only: the same jar again, for the pipeline health reporter.
+COPY --from=build --chown=flink:flink /src/flink-jobs/target/paypulse-flink-jobs-0.1.0-SNAPSHOT-job.jar /opt/flink/plugins/paypulse-metrics/paypulse-flink-jobs.jar
 
 FROM eclipse-temurin:17-jre
 RUN apt-get update && apt-get install -y --no-install-recommends curl && rm -rf /var/lib/apt/lists/*

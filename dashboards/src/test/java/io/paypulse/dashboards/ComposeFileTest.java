@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.paypulse.alert.PagerDutyConfig;
 import io.paypulse.bridge.BridgeConfig;
 import io.paypulse.flink.PaymentHealthJob;
+import io.paypulse.flink.PaymentHealthRunner;
 import io.paypulse.flink.config.AlertingConfig;
 import io.paypulse.flink.config.JobConfig;
 import io.paypulse.schemas.ClickHouseConfig;
@@ -164,11 +165,22 @@ class ComposeFileTest {
                 TaskManagerOptions.NUM_TASK_SLOTS.key(), CheckpointingOptions.CHECKPOINT_STORAGE.key(),
                 CheckpointingOptions.CHECKPOINTS_DIRECTORY.key(),
                 CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION.key());
+        // The pipeline health reporter, configured as the job configures it on a MiniCluster.
+        Map<String, String> reporter = PaymentHealthRunner.reporterOptions(JobConfig.fromEnv(
+                Map.of(JobConfig.ENV_KAFKA_BOOTSTRAP_SERVERS, "kafka:19092")));
+        String factory = "metrics.reporter." + PaymentHealthRunner.REPORTER_NAME + ".factory.class";
+        String servers = "metrics.reporter." + PaymentHealthRunner.REPORTER_NAME + ".bootstrap-servers";
         for (String service : List.of("jobmanager", "taskmanager")) {
             Map<String, String> flink = flinkProperties(service);
-            assertTrue(known.containsAll(flink.keySet()), service + " sets Flink options that exist: " + flink.keySet());
+            Set<String> unknown = new java.util.TreeSet<>(flink.keySet());
+            unknown.removeAll(known);
+            unknown.removeAll(reporter.keySet());
+            assertEquals(Set.of(), unknown, service + " sets Flink options that exist");
             assertEquals("jobmanager", flink.get(JobManagerOptions.ADDRESS.key()), service);
+            assertEquals(reporter.get(factory), flink.get(factory), service + " loads the pipeline health reporter");
+            assertEquals(reporter.get(servers), flink.get(servers), service + "'s reporter reaches Kafka inside compose");
         }
+        assertTrue(dockerfile.contains("/opt/flink/plugins/paypulse-metrics/"), "the job jar is also a reporter plugin");
         String checkpoints = flinkProperties("jobmanager").get(CheckpointingOptions.CHECKPOINTS_DIRECTORY.key());
         assertEquals(checkpoints, flinkProperties("taskmanager").get(CheckpointingOptions.CHECKPOINTS_DIRECTORY.key()));
         String mount = "flink-checkpoints:" + URI.create(checkpoints).getPath();
@@ -328,7 +340,7 @@ class ComposeFileTest {
     private static Map<String, String> flinkProperties(String service) {
         Map<String, String> properties = new LinkedHashMap<>();
         for (String line : env(service).get("FLINK_PROPERTIES").split("\n")) {
-            if (!line.isBlank()) {
+            if (!line.isBlank() && !line.strip().startsWith("#")) {
                 int colon = line.indexOf(':');
                 properties.put(line.substring(0, colon).strip(), line.substring(colon + 1).strip());
             }
