@@ -12,6 +12,7 @@ import picocli.CommandLine.Command;
                 RunCommand.class,
                 BridgeCommand.class,
                 JobCommand.class,
+                SimulateCommand.class,
                 MigrateCommand.class,
                 DetectCommand.class,
                 BenchCommand.class,

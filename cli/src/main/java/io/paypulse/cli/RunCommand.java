@@ -32,7 +32,10 @@ import java.util.concurrent.Callable;
         description = {
                 "Run the whole local stack on this machine: Kafka (KRaft), ClickHouse, the migrations, the bridge and the job.",
                 "Kafka and ClickHouse start locally unless KAFKA_BOOTSTRAP_SERVERS / CLICKHOUSE_URL point at existing ones.",
-                "Stop with Ctrl-C; data stays in the data directory for the next run."})
+                "Stop with Ctrl-C; data stays in the data directory for the next run.",
+                "With --simulate, the traffic simulator feeds the local bridge: the quickstart scenario replays 90 minutes",
+                "of traffic in about two minutes, ending now, with a decline spike you can watch open and resolve; live",
+                "traffic follows. Its data is kept apart, in <data-dir>/simulation, and starts afresh each time."})
 final class RunCommand implements Callable<Integer> {
 
     static final String ENV_DATA_DIR = "PAYPULSE_DATA_DIR";
@@ -56,13 +59,36 @@ final class RunCommand implements Callable<Integer> {
             description = "Port of the Flink web UI of the local job, 0 for none (default ${DEFAULT-VALUE}).")
     int flinkUiPort;
 
+    @Option(names = "--simulate",
+            description = "Also send simulated Stripe traffic to the local bridge (a fresh data set in <data-dir>/simulation).")
+    boolean simulate;
+
+    @Option(names = "--scenario", paramLabel = "FILE|NAME",
+            description = "With --simulate: scenario file or built-in name. Env: SIMULATOR_SCENARIO (default quickstart).")
+    String scenario;
+
+    @Option(names = "--exit-after-scenario",
+            description = "With --simulate: stop and exit once the scenario is over and its incidents have opened and"
+                    + " resolved (exit 1 if that does not happen within 3 minutes of its end).")
+    boolean exitAfterScenario;
+
     @Override
     public Integer call() throws Exception {
+        if (exitAfterScenario && !simulate) {
+            throw new IllegalArgumentException("--exit-after-scenario only applies with --simulate");
+        }
+        if (scenario != null && !simulate) {
+            throw new IllegalArgumentException("--scenario only applies with --simulate (or use ./paypulse simulate --scenario)");
+        }
         ShutdownSignal signal = ShutdownSignal.install();
         EnvOverrides env = EnvOverrides.fromSystem().set(BridgeConfig.ENV_PORT, bridgePort);
         Path data = dataDir(dataDir, env);
+        if (simulate) {
+            data = SimulationRun.freshDataDir(data);
+        }
         Files.createDirectories(data);
         Deque<AutoCloseable> running = new ArrayDeque<>();
+        int exit = 0;
         try {
             String kafka = startKafka(env, data, running);
             env.set(BridgeConfig.ENV_KAFKA, kafka);
@@ -101,14 +127,22 @@ final class RunCommand implements Callable<Integer> {
             Console.info("  secret     " + (Files.exists(secretFile) && !System.getenv().containsKey(BridgeConfig.ENV_SECRETS)
                     ? "generated for local use, in " + secretFile : "from STRIPE_WEBHOOK_SECRET"));
             Console.info("  data, logs " + data);
-            String name = signal.await();
-            Console.info(name + " received: stopping");
+            if (simulate) {
+                String secret = env.get(BridgeConfig.ENV_SECRETS).split(",")[0].strip();
+                exit = new SimulationRun(env.setIfAbsent(SIMULATOR_SCENARIO, "quickstart").set(SIMULATOR_SCENARIO, scenario),
+                        bridge.webhookUri(), secret, clickHouseConfig, flinkUiPort, data, exitAfterScenario).run(signal);
+            } else {
+                String name = signal.await();
+                Console.info(name + " received: stopping");
+            }
         } finally {
             closeAll(running);
         }
         Console.info("stopped");
-        return 0;
+        return exit;
     }
+
+    private static final String SIMULATOR_SCENARIO = io.paypulse.simulator.SimulatorConfig.ENV_SCENARIO;
 
     /** The data directory: the flag, else {@code PAYPULSE_DATA_DIR}, else {@code .paypulse-data}, made absolute. */
     static Path dataDir(Path flag, EnvOverrides env) {

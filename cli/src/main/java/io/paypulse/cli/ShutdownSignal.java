@@ -2,7 +2,9 @@ package io.paypulse.cli;
 
 import sun.misc.Signal;
 
+import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Waits for SIGTERM or SIGINT so a command can stop its parts in order and exit 0, instead of the
@@ -22,6 +24,11 @@ final class ShutdownSignal {
             });
         }
         return signal;
+    }
+
+    /** Blocks until a signal arrives or {@code timeout} has passed; the signal's name, or null on timeout. */
+    String await(Duration timeout) throws InterruptedException {
+        return received.await(timeout.toMillis(), TimeUnit.MILLISECONDS) ? name : null;
     }
 
     /** Blocks until a signal arrives, and returns its name. */

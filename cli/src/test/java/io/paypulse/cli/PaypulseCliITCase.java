@@ -175,10 +175,61 @@ class PaypulseCliITCase {
     }
 
     @Test
+    void runSimulateShowsAnIncidentOpenAndResolveThenSaysWhereTheDataIs(@TempDir Path dir) throws Exception {
+        int kafkaPort = FreePorts.pick();
+        int clickHousePort = FreePorts.pick();
+        int bridgePort = FreePorts.pick();
+        int flinkUiPort = FreePorts.pick();
+        Path data = dir.resolve("data");
+        Path log = dir.resolve("run-simulate.log");
+        long started = System.nanoTime();
+        // The README's command, with ports of its own and an exit once the built-in scenario has played out.
+        Process run = paypulse(List.of("run", "--simulate", "--exit-after-scenario", "--data-dir", data.toString(),
+                "--kafka-port", Integer.toString(kafkaPort), "--clickhouse-port", Integer.toString(clickHousePort),
+                "--bridge-port", Integer.toString(bridgePort), "--flink-ui-port", Integer.toString(flinkUiPort)), Map.of(), log);
+        try {
+            assertTrue(run.waitFor(300, TimeUnit.SECONDS), "run --simulate finishes: " + Files.readString(log));
+            assertEquals(0, run.exitValue(), Files.readString(log));
+            double minutes = (System.nanoTime() - started) / 60e9;
+            String output = Files.readString(log);
+            // Metrics flowing, an incident that opens and then resolves, and the summary.
+            assertTrue(output.contains("ClickHouse: minutes of metrics"), output);
+            int opened = output.indexOf(">>> INCIDENT OPENED: Visa declines in BR at ");
+            int resolved = output.indexOf(">>> INCIDENT RESOLVED: ");
+            assertTrue(opened > 0 && resolved > opened, output);
+            assertTrue(output.indexOf("---- simulation 'quickstart' played out ----") > resolved, output);
+            assertTrue(output.contains(" 0 lost,"), output);
+            assertTrue(output.contains("  flink UI   http://localhost:" + flinkUiPort), output);
+            assertTrue(output.contains("curl http://127.0.0.1:" + clickHousePort + "/ --data-binary \"SELECT opened_at, status,"
+                    + " summary FROM paypulse.incidents"), output);
+            assertTrue(refused(kafkaPort) && refused(clickHousePort) && refused(bridgePort) && refused(flinkUiPort),
+                    "every part stopped");
+            String secret = Files.readString(data.resolve("simulation").resolve("webhook-secret")).strip();
+            assertFalse(output.contains(secret), "the generated secret is never printed");
+            assertTrue(minutes < 5, "within the README's five minutes: " + minutes);
+        } finally {
+            run.destroyForcibly();
+        }
+    }
+
+    @Test
+    void simulateRejectsABadScenarioInOneLineNamingTheFileAndField(@TempDir Path dir) throws Exception {
+        Path scenario = dir.resolve("typo.json");
+        Files.writeString(scenario, "{\"duration\": \"1h\", \"incidents\": [{\"type\": \"decline_spik\", \"start\": \"1m\","
+                + " \"duration\": \"5m\"}]}");
+        Run run = runInProcess("simulate", "--scenario", scenario.toString(), "--secret", "whsec_x");
+        assertEquals(1, run.exit());
+        assertEquals("paypulse simulate: scenario " + scenario + ": incidents[0].type: unknown incident type 'decline_spik';"
+                + " use one of decline_spike, latency_spike, silence, payout_delay", run.err().strip());
+    }
+
+    @Test
     void everyCommandsHelpListsItsEnvironmentVariables() {
         for (String[] command : new String[][]{{"bridge", "BRIDGE_PORT", "KAFKA_BOOTSTRAP_SERVERS", "BRIDGE_KAFKA_ACK_TIMEOUT_MS"},
                 {"migrate", "CLICKHOUSE_URL", "CLICKHOUSE_DATABASE"}, {"run", "PAYPULSE_DATA_DIR", "BRIDGE_PORT"},
-                {"job", "KAFKA_BOOTSTRAP_SERVERS", "CLICKHOUSE_URL", "PAYPULSE_"}}) {
+                {"job", "KAFKA_BOOTSTRAP_SERVERS", "CLICKHOUSE_URL", "PAYPULSE_"},
+                {"simulate", "SIMULATOR_URL", "STRIPE_WEBHOOK_SECRET", "SIMULATOR_SCENARIO", "SIMULATOR_RATE", "SIMULATOR_SPEED_UP",
+                        "SIMULATOR_DURATION", "SIMULATOR_SEED", "SIMULATOR_CONCURRENCY"}}) {
             Run help = runInProcess(command[0], "--help");
             assertEquals(0, help.exit());
             for (int i = 1; i < command.length; i++) {

@@ -1,0 +1,52 @@
+package io.paypulse.simulator;
+
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * Where a simulation stands: its clock, and what it has created and delivered so far.
+ *
+ * @param simulatedMillis  the simulated clock (epoch millis), which sets {@code created}
+ * @param scenarioOffset   simulated millis since the scenario began
+ * @param phase            replaying (sped up, backdated), live, or done
+ * @param events           distinct events created
+ * @param requests         HTTP requests sent, retries included
+ * @param accepted         requests answered 2xx
+ * @param rejectedByStatus requests answered with another status that is not retried (4xx), by status
+ * @param retries          requests sent again after a 5xx, 408, 429, timeout or connection error
+ * @param lost             events none of whose deliveries was accepted, after every retry
+ * @param eventsDelivered  distinct events accepted at least once
+ * @param duplicates       duplicate deliveries sent (same event id again)
+ * @param late             deliveries minutes late (first or again)
+ * @param inFlight         requests awaiting an answer, or waiting to be retried
+ * @param queued           deliveries planned but not yet due or sent
+ * @param behindMillis     how far (simulated) the oldest due delivery is overdue: the bridge is not keeping up
+ */
+public record SimulationProgress(long simulatedMillis, long scenarioOffset, Phase phase, long events, long charges,
+                                 long declines, long payouts, long requests, long accepted,
+                                 Map<Integer, Long> rejectedByStatus, long retries, long lost, long eventsDelivered,
+                                 long duplicates, long late, long inFlight, long queued, long behindMillis) {
+
+    public enum Phase { REPLAY, LIVE, FLUSHING, DONE }
+
+    private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("EEE HH:mm:ss").withZone(ZoneOffset.UTC);
+
+    public long rejected() {
+        return rejectedByStatus.values().stream().mapToLong(Long::longValue).sum();
+    }
+
+    /** One line for a person at a terminal. */
+    public String line() {
+        String rejectedText = rejectedByStatus.isEmpty() ? "0" : rejected() + " ("
+                + rejectedByStatus.entrySet().stream().map(e -> e.getKey() + "×" + e.getValue()).collect(Collectors.joining(" ")) + ")";
+        return String.format("%s %s UTC +%s | events %,d (%,d charges, %.1f%% declined, %,d payouts) | sent %,d accepted %,d"
+                        + " rejected %s retries %,d lost %,d | dup %,d late %,d | in flight %,d%s",
+                phase.name().toLowerCase(java.util.Locale.ROOT), CLOCK.format(Instant.ofEpochMilli(simulatedMillis)),
+                SimDurations.format(java.time.Duration.ofSeconds(Math.max(0, scenarioOffset / 1000))), events, charges,
+                charges == 0 ? 0.0 : 100.0 * declines / charges, payouts, requests, accepted, rejectedText, retries, lost,
+                duplicates, late, inFlight, behindMillis > 5_000 ? String.format(" | behind %,ds", behindMillis / 1000) : "");
+    }
+}

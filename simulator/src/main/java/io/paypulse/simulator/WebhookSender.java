@@ -1,0 +1,139 @@
+package io.paypulse.simulator;
+
+import org.eclipse.jetty.client.BytesRequestContent;
+import org.eclipse.jetty.client.HttpClient;
+import org.eclipse.jetty.client.Result;
+
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongSupplier;
+
+/**
+ * Posts signed webhooks as Stripe does, each attempt freshly signed: a 2xx is accepted; a 5xx, 408,
+ * 429, timeout or connection error is retried with exponential backoff and jitter, up to a number of
+ * attempts; any other status is a rejection and is not retried (it would fail the same way again).
+ */
+final class WebhookSender {
+
+    private static final long FIRST_BACKOFF_MILLIS = 500;
+    private static final long MAX_BACKOFF_MILLIS = 30_000;
+
+    private final HttpClient client;
+    private final URI url;
+    private final WebhookSignature signature;
+    private final SimulatorStats stats;
+    private final ScheduledExecutorService retries;
+    private final Duration timeout;
+    private final int maxAttempts;
+    private final LongSupplier wallMillis;
+
+    WebhookSender(HttpClient client, URI url, WebhookSignature signature, SimulatorStats stats,
+                  ScheduledExecutorService retries, Duration timeout, int maxAttempts, LongSupplier wallMillis) {
+        this.client = client;
+        this.url = url;
+        this.signature = signature;
+        this.stats = stats;
+        this.retries = retries;
+        this.timeout = timeout;
+        this.maxAttempts = maxAttempts;
+        this.wallMillis = wallMillis;
+    }
+
+    /** What is known of an event across its deliveries: whether any was accepted, and how many are still to finish. */
+    static final class EventOutcome {
+        private final AtomicInteger unfinished;
+        private final AtomicBoolean delivered = new AtomicBoolean();
+
+        EventOutcome(int deliveries) {
+            unfinished = new AtomicInteger(deliveries);
+        }
+
+        void finished(boolean accepted, SimulatorStats stats) {
+            if (accepted && delivered.compareAndSet(false, true)) {
+                stats.eventsDelivered.increment();
+            }
+            if (unfinished.decrementAndGet() == 0 && !delivered.get()) {
+                stats.lost.increment();
+            }
+        }
+    }
+
+    /**
+     * Sends {@code delivery}; {@code firstAnswer} runs once its first attempt is answered (or failed), so the
+     * caller can hand its slot to the next delivery while retries wait on their own.
+     */
+    void send(Delivery delivery, EventOutcome outcome, Runnable firstAnswer) {
+        byte[] body = delivery.event().body().getBytes(StandardCharsets.UTF_8);
+        attempt(delivery, body, outcome, 1, firstAnswer);
+    }
+
+    private void attempt(Delivery delivery, byte[] body, EventOutcome outcome, int attempt, Runnable firstAnswer) {
+        stats.requests.increment();
+        stats.inFlight.incrementAndGet();
+        try {
+            client.POST(url)
+                    .headers(h -> h.put("Stripe-Signature", signature.header(body, wallMillis.getAsLong() / 1000))
+                            .put("User-Agent", "Stripe/1.0 (+https://stripe.com/docs/webhooks) paypulse-simulator"))
+                    .body(new BytesRequestContent("application/json; charset=utf-8", body))
+                    .timeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
+                    .send(result -> answered(result, delivery, body, outcome, attempt, firstAnswer));
+        } catch (RuntimeException e) {
+            // The client refused the request outright (stopped, queue full): a failed attempt like any other.
+            stats.inFlight.decrementAndGet();
+            failed(delivery, body, outcome, attempt, firstAnswer);
+        }
+    }
+
+    private void answered(Result result, Delivery delivery, byte[] body, EventOutcome outcome, int attempt,
+                          Runnable firstAnswer) {
+        stats.inFlight.decrementAndGet();
+        int status = result.getFailure() == null ? result.getResponse().getStatus() : -1;
+        if (status >= 200 && status < 300) {
+            stats.accepted.increment();
+            outcome.finished(true, stats);
+            if (attempt == 1) {
+                firstAnswer.run();
+            }
+        } else if (status == -1 || status == 408 || status == 429 || status >= 500) {
+            if (status == -1) {
+                stats.transportErrors.increment();
+            }
+            failed(delivery, body, outcome, attempt, firstAnswer);
+        } else {
+            stats.rejected(status);
+            outcome.finished(false, stats);
+            if (attempt == 1) {
+                firstAnswer.run();
+            }
+        }
+    }
+
+    private void failed(Delivery delivery, byte[] body, EventOutcome outcome, int attempt, Runnable firstAnswer) {
+        if (attempt == 1) {
+            firstAnswer.run();
+        }
+        if (attempt >= maxAttempts || retries.isShutdown()) {
+            outcome.finished(false, stats);
+            return;
+        }
+        long backoff = Math.min(MAX_BACKOFF_MILLIS, FIRST_BACKOFF_MILLIS << Math.min(attempt - 1, 16));
+        long delay = backoff / 2 + ThreadLocalRandom.current().nextLong(backoff / 2 + 1);
+        stats.retries.increment();
+        stats.retrying.incrementAndGet();
+        try {
+            retries.schedule(() -> {
+                stats.retrying.decrementAndGet();
+                attempt(delivery, body, outcome, attempt + 1, () -> { });
+            }, delay, TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            stats.retrying.decrementAndGet();
+            outcome.finished(false, stats);
+        }
+    }
+}
