@@ -251,24 +251,31 @@ class ClickHouseMigratorITCase {
     }
 
     @Test
-    void incidentsViewShowsEachIncidentByItsWorstAnomalyAndIsOpenWhileAnyIs() throws SQLException {
+    void incidentsViewNamesEachIncidentByItsPageOrElseItsWorstAnomalyAndIsOpenWhileAnyIs() throws SQLException {
         new ClickHouseMigrator(config).migrate();
         String db = config.database();
         String columns = " (id, incident_id, metric, dimension_set, dimensions, window_start, observed, expected, score,"
                 + " severity, status, opened_at, resolved_at, summary, version) VALUES ";
         // Incident a: the visa x BR anomaly opened, then resolved (a newer version of the same id), and
-        // the "all" series that moved with it, resolved too. Incident b: still open.
+        // the "all" series that moved with it (scoring higher), resolved too; it was paged, through a
+        // retry, and later reopened within its cooldown. Incident b: still open, not paged yet.
         execute("INSERT INTO " + db + ".anomalies" + columns
                 + "('a1', 'a', 'decline_rate', 'card_brand,card_country', 'card_brand=visa,card_country=BR', 1700000040,"
                 + " 0.38, 0.06, 0.9, 'critical', 'open', 1700000040, NULL, 'Visa declines in BR at 38%', 1),"
-                + "('a2', 'a', 'decline_rate', 'all', '', 1700000040, 0.1, 0.06, 0.7, 'error', 'resolved', 1699999980,"
+                + "('a2', 'a', 'decline_rate', 'all', '', 1700000040, 0.1, 0.06, 0.95, 'error', 'resolved', 1699999980,"
                 + " 1700000400, 'Declines at 10%', 2),"
                 + "('b1', 'b', 'webhook_volume', 'all', '', 1700003600, 0, 80, 1, 'critical', 'open', 1700003600, NULL,"
                 + " 'No webhooks', 1)");
         execute("INSERT INTO " + db + ".anomalies" + columns
                 + "('a1', 'a', 'decline_rate', 'card_brand,card_country', 'card_brand=visa,card_country=BR', 1700000040,"
                 + " 0.38, 0.06, 0.9, 'critical', 'resolved', 1700000040, 1700000460, 'Visa declines in BR at 38%', 2)");
-        assertEquals(List.of("a|paypulse-a|Visa declines in BR at 38%|decline_rate|0.9|resolved|2023-11-14 22:13:00|2023-11-14 22:21:00|2",
+        String page = "Visa declines in BR at 38% (412 attempts) vs 6% expected; 1 related series moved too";
+        execute("INSERT INTO " + db + ".alerts (dedup_key, incident_id, action, attempt, sent_at, status, http_status,"
+                + " response, error, severity, summary) VALUES"
+                + " ('paypulse-a', 'a', 'trigger', 1, 1700000100, 'delivered', 429, '', '', 'critical', '" + page + "'),"
+                + " ('paypulse-a', 'a', 'trigger', 2, 1700000101, 'delivered', 202, '', '', 'critical', '" + page + "'),"
+                + " ('paypulse-a', 'a', 'suppressed', 0, 1700000900, 'suppressed', 0, '', '', 'critical', 'Reopened ...')");
+        assertEquals(List.of("a|paypulse-a|" + page + "|decline_rate|0.95|resolved|2023-11-14 22:13:00|2023-11-14 22:21:00|2",
                         "b|paypulse-b|No webhooks|webhook_volume|1|open|2023-11-14 23:13:20|null|1"),
                 column("SELECT incident_id || '|' || dedup_key || '|' || summary || '|' || metric || '|' || toString(score)"
                         + " || '|' || status || '|' || toString(opened_at) || '|' || ifNull(toString(resolved_at), 'null')"
