@@ -198,6 +198,9 @@ final class SimulationRun {
                 Console.info("    incident " + row.id() + " (" + row.metric() + "), from the window of "
                         + HH_MM.format(Instant.ofEpochSecond(row.openedAt())) + " UTC; PagerDuty dedup key paypulse-" + row.id());
             }
+            if (before != null && row.open() && !before.open()) {
+                Console.info(">>> INCIDENT REOPENED within its cooldown, not paged again: " + row.summary());
+            }
             if (!row.open() && (before == null || before.open())) {
                 Console.info(">>> INCIDENT RESOLVED: " + row.summary());
                 Console.info("    open in event time from " + HH_MM.format(Instant.ofEpochSecond(row.openedAt())) + " to "

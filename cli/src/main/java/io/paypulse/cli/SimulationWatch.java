@@ -87,11 +87,37 @@ final class SimulationWatch {
             if (!line.isEmpty()) {
                 String[] cells = line.split("\t", -1);
                 for (int i = 0; i < cells.length; i++) {
-                    cells[i] = cells[i].replace("\\t", "\t").replace("\\n", "\n").replace("\\\\", "\\");
+                    cells[i] = unescape(cells[i]);
                 }
                 rows.add(cells);
             }
         }
         return rows;
+    }
+
+    /** A TabSeparated cell as ClickHouse escapes it: backslash before \\, ', tab, newline and a few controls. */
+    static String unescape(String cell) {
+        if (cell.indexOf('\\') < 0) {
+            return cell;
+        }
+        StringBuilder out = new StringBuilder(cell.length());
+        for (int i = 0; i < cell.length(); i++) {
+            char c = cell.charAt(i);
+            if (c != '\\' || i + 1 == cell.length()) {
+                out.append(c);
+                continue;
+            }
+            char next = cell.charAt(++i);
+            out.append(switch (next) {
+                case 't' -> '\t';
+                case 'n' -> '\n';
+                case 'r' -> '\r';
+                case 'b' -> '\b';
+                case 'f' -> '\f';
+                case '0' -> '\0';
+                default -> next; // \\, \' and anything else escaped stand for themselves
+            });
+        }
+        return out.toString();
     }
 }
