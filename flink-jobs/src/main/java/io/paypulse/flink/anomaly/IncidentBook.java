@@ -22,7 +22,8 @@ import java.util.Map;
  *   <li><b>Paging.</b> A new incident triggers once. Members that join later update its anomaly rows,
  *       not the page.</li>
  *   <li><b>Resolution.</b> An incident resolves once every member has had {@code resolveAfter}
- *       consecutive normal windows, or has not reported for that many windows of the family's time.</li>
+ *       consecutive normal windows, or has not reported for {@code quietSeconds} of the family's time
+ *       (by default that many windows).</li>
  *   <li><b>Cooldown.</b> A resolved incident is remembered for {@code cooldownSeconds}; an anomaly
  *       related to it in that time reopens it without paging again (recorded as suppressed), and it
  *       resolves again silently. After the cooldown, a new incident pages.</li>
@@ -40,15 +41,26 @@ public final class IncidentBook implements Serializable {
     static final int MAX_MEMBERS = 32;
 
     private final long windowSeconds;
+    private final long quietSeconds;
     private final int resolveAfter;
     private final long cooldownSeconds;
     private final ArrayList<Incident> incidents = new ArrayList<>();
     private long latestWindow;
 
     public IncidentBook(long windowSeconds, int resolveAfter, long cooldownSeconds) {
-        if (windowSeconds < 1 || resolveAfter < 1 || cooldownSeconds < 0) {
-            throw new IllegalArgumentException("windowSeconds and resolveAfter must be at least 1, cooldown not negative");
+        this(windowSeconds, resolveAfter, cooldownSeconds, resolveAfter * windowSeconds);
+    }
+
+    /**
+     * @param quietSeconds how long a member may go without a verdict before it counts as gone (and so
+     *                     as normal); sparse series such as payouts need far longer than busy ones
+     */
+    public IncidentBook(long windowSeconds, int resolveAfter, long cooldownSeconds, long quietSeconds) {
+        if (windowSeconds < 1 || resolveAfter < 1 || cooldownSeconds < 0 || quietSeconds < windowSeconds) {
+            throw new IllegalArgumentException("windowSeconds and resolveAfter must be at least 1, cooldown not negative,"
+                    + " quiet at least one window");
         }
+        this.quietSeconds = quietSeconds;
         this.windowSeconds = windowSeconds;
         this.resolveAfter = resolveAfter;
         this.cooldownSeconds = cooldownSeconds;
@@ -174,7 +186,7 @@ public final class IncidentBook implements Serializable {
             boolean allNormal = true;
             for (Member m : incident.members.values()) {
                 boolean streak = m.normalStreak >= resolveAfter;
-                boolean gone = latestWindow - m.lastSeen >= resolveAfter * windowSeconds;
+                boolean gone = latestWindow - m.lastSeen >= quietSeconds;
                 if (!streak && !gone) {
                     allNormal = false;
                     break;

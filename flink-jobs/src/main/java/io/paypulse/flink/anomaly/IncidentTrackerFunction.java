@@ -42,6 +42,9 @@ public final class IncidentTrackerFunction extends KeyedProcessFunction<String, 
 
     public static final OutputTag<AlertRequest> ALERTS = new OutputTag<>("alerts", Types.POJO(AlertRequest.class));
 
+    /** A payout series that has not reported for a day counts as back to normal. */
+    static final long SETTLEMENT_QUIET_SECONDS = 24 * 3600;
+
     private static final Comparator<SeriesVerdict> BY_SERIES = Comparator.comparing(v -> v.point().seriesId());
 
     private final int resolveAfter;
@@ -139,6 +142,20 @@ public final class IncidentTrackerFunction extends KeyedProcessFunction<String, 
         }
     }
 
+    /**
+     * How long a member of {@code family} may go without a verdict before it counts as normal. Payouts
+     * come a few times a day per currency and method: a late payout's series is not back to normal
+     * because the next payout has not been created yet, only once payouts arrive on time again.
+     */
+    static long quietSeconds(String family, long windowSeconds, int resolveAfter) {
+        long windows = resolveAfter * windowSeconds;
+        return SeriesPoints.FAMILY_SETTLEMENT.equals(family) ? Math.max(windows, SETTLEMENT_QUIET_SECONDS) : windows;
+    }
+
+    private long quietSeconds(String family, long windowSeconds) {
+        return quietSeconds(family, windowSeconds, resolveAfter);
+    }
+
     /** The last millisecond of the one-minute window starting at {@code windowStart} (epoch seconds). */
     private static long windowEndMillis(long windowStart) {
         return (windowStart + SeriesDetectorFunction.WINDOW_SECONDS) * 1000 - 1;
@@ -149,7 +166,7 @@ public final class IncidentTrackerFunction extends KeyedProcessFunction<String, 
         if (bytes == null) {
             long window = SeriesPoints.FAMILY_ENDPOINT.equals(family) ? endpointBucketSeconds
                     : SeriesDetectorFunction.WINDOW_SECONDS;
-            return new IncidentBook(window, resolveAfter, cooldownSeconds);
+            return new IncidentBook(window, resolveAfter, cooldownSeconds, quietSeconds(family, window));
         }
         try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes))) {
             return (IncidentBook) in.readObject();

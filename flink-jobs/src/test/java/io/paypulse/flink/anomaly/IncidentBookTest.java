@@ -146,6 +146,31 @@ class IncidentBookTest {
         assertEquals(IncidentBook.MAX_INCIDENTS, book.openIncidents());
     }
 
+    @Test
+    void aSparseSeriesStaysOpenWhileItIsQuietAndResolvesOnNormalWindows() {
+        long quiet = IncidentTrackerFunction.quietSeconds(SeriesPoints.FAMILY_SETTLEMENT, 60, 3);
+        assertEquals(24 * 3600, quiet);
+        IncidentBook book = new IncidentBook(60, 3, 1800, quiet);
+        feed(book, payout("currency=eur,method=standard", 0, 432_000, 259_200, true));
+        // Other currencies' payouts keep coming on time for hours; the euro series has nothing new to say.
+        for (int w = 10; w <= 300; w += 10) {
+            feed(book, payout("currency=usd,method=standard", w, 172_800, 172_800, false));
+        }
+        assertEquals(1, book.openIncidents(), "a late payout is not resolved by the next one not being created yet");
+        for (int w = 301; w <= 303; w++) {
+            feed(book, payout("currency=eur,method=standard", w, 259_200, 259_200, false));
+        }
+        assertEquals(0, book.openIncidents());
+        assertEquals(1, triggers());
+        assertEquals(1, resolves());
+    }
+
+    private static SeriesVerdict payout(String dims, int window, double seconds, double expected, boolean anomalous) {
+        SeriesPoint p = new SeriesPoint(SeriesPoints.FAMILY_SETTLEMENT, SeriesPoints.SETTLEMENT_P95, "SETTLEMENT",
+                "currency,method", dims, T0 + window * 60L, seconds, 1);
+        return new SeriesVerdict(p, expected, anomalous ? 0.9 : 0.1, anomalous, seconds > expected ? "UP" : "NONE");
+    }
+
     private void feed(IncidentBook book, SeriesVerdict v) {
         IncidentBook.Changes changes = book.accept(v);
         rows.addAll(changes.anomalies());
