@@ -113,7 +113,7 @@ final class SimulationRun {
             Console.done(config.scenario().description());
         }
         thread.start();
-        SimulatedClock clock = awaitClock(simulator);
+        SimulatedClock clock = awaitClock(simulator, thread, failure);
         long since = Math.floorDiv(clock.start() / 1000, 60) * 60;
         SimulationWatch watch = new SimulationWatch(clickHouse, since);
         Map<String, SimulationWatch.IncidentRow> seen = new HashMap<>();
@@ -161,9 +161,22 @@ final class SimulationRun {
         }
     }
 
-    private static SimulatedClock awaitClock(Simulator simulator) throws InterruptedException {
+    /** The simulator's clock once it has started; a simulator that fails or ends before that is an error, not a hang. */
+    private static final Duration CLOCK_TIMEOUT = Duration.ofSeconds(60);
+
+    private static SimulatedClock awaitClock(Simulator simulator, Thread thread, AtomicReference<Throwable> failure)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + CLOCK_TIMEOUT.toNanos();
         while (simulator.clock().isEmpty()) {
-            Thread.sleep(10);
+            if (failure.get() != null) {
+                throw new IllegalStateException("the simulator could not start: " + PaypulseCommand.describe(failure.get()),
+                        failure.get());
+            }
+            if (!thread.isAlive() || System.nanoTime() > deadline) {
+                throw new IllegalStateException("the simulator did not start within " + CLOCK_TIMEOUT.toSeconds()
+                        + " s");
+            }
+            thread.join(10);
         }
         return simulator.clock().get();
     }
