@@ -39,14 +39,15 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * {@code paypulse bench job}: events/s of the payment health job from a pre-filled topic to rows in
- * ClickHouse, and of a parse-only job over the same topic, so the job's own cost shows as a ratio.
+ * ClickHouse, and of a parse-only and a read-only job over the same topic, so the job's own cost shows as a ratio.
  */
 @Command(name = "job",
         mixinStandardHelpOptions = true,
         description = "Pre-fill a fresh topic with realistic Stripe webhook deliveries (as the bridge writes them), "
                 + "then run, on one Flink MiniCluster, the full payment health job (Kafka to ClickHouse) and a "
-                + "parse-only job (the same source and deserializer into a discarding sink) over the whole topic. "
-                + "Prints events/s of each, their ratio, and whether ClickHouse holds every event exactly once. "
+                + "parse-only job (the same source and deserializer, and a streaming JSON parse of every body, into a "
+                + "discarding sink) over the whole topic, then the source alone (read-only, bodies not parsed). "
+                + "Prints events/s of each, the full job's ratio to each, and whether ClickHouse holds every event exactly once. "
                 + "Kafka and ClickHouse start locally unless given; PAYPULSE_* job variables apply.")
 final class JobBenchCommand implements Callable<Integer> {
 
@@ -121,6 +122,7 @@ final class JobBenchCommand implements Callable<Integer> {
                     Duration.ofMinutes(timeoutMinutes));
             Throughput full;
             Throughput parseOnly;
+            Throughput readOnly;
             LandedRows landed;
             try (JobThroughputBenchmark bench = JobThroughputBenchmark.start(settings, Console::done)) {
                 Console.step("running the full job (parallelism " + parallelism + ", load average "
@@ -132,8 +134,11 @@ final class JobBenchCommand implements Callable<Integer> {
                 Console.step("running the parse-only job (load average " + loadAverage() + ")");
                 parseOnly = bench.parseOnly(events);
                 Console.done(String.format("finished in %.1f s", parseOnly.seconds()));
+                Console.step("running the read-only job (load average " + loadAverage() + ")");
+                readOnly = bench.readOnly(events);
+                Console.done(String.format("finished in %.1f s", readOnly.seconds()));
             }
-            return report(mix, full, parseOnly, landed);
+            return report(mix, full, parseOnly, readOnly, landed);
         } finally {
             closeAll(cleanUp);
         }
@@ -159,24 +164,27 @@ final class JobBenchCommand implements Callable<Integer> {
         return mix;
     }
 
-    private int report(DeliveryMix mix, Throughput full, Throughput parseOnly, LandedRows landed) {
+    private int report(DeliveryMix mix, Throughput full, Throughput parseOnly, Throughput readOnly, LandedRows landed) {
         double ratio = full.eventsPerSecond() / parseOnly.eventsPerSecond();
         System.out.printf("job bench: events=%d parallelism=%d checkpoints=%s cores=%d seed=%d%n", events, parallelism,
                 checkpointSeconds == 0 ? "off" : checkpointSeconds + "s", Runtime.getRuntime().availableProcessors(),
                 seed);
         System.out.println(line(full));
         System.out.println(line(parseOnly));
-        System.out.printf("ratio (full / parse-only): %.2f%n", ratio);
+        System.out.println(line(readOnly));
+        System.out.printf("ratio (full / parse-only): %.2f; (full / read-only): %.2f%n", ratio,
+                full.eventsPerSecond() / readOnly.eventsPerSecond());
         LandedRows expected = new LandedRows(mix.distinctEvents, mix.charges, mix.charges, mix.distinctEvents,
                 mix.payouts, 0);
         List<String> differences = landed.differencesFrom(expected);
-        boolean allRead = full.events() == events && parseOnly.events() == events;
+        boolean allRead = full.events() == events && parseOnly.events() == events && readOnly.events() == events;
         System.out.printf("clickhouse: %,d stripe_events, %,d payment_attempts, %,d attempts / %,d events / %,d payouts "
                         + "in the 'all' windows, %,d late_events: %s%n", landed.stripeEvents(), landed.paymentAttempts(),
                 landed.declineAttempts(), landed.latencyEvents(), landed.settlementPayouts(), landed.lateEvents(),
                 differences.isEmpty() ? "every distinct event exactly once" : "MISMATCH " + differences);
         if (!allRead) {
-            System.out.printf("MISMATCH: the jobs read %d and %d records of %d%n", full.events(), parseOnly.events(), events);
+            System.out.printf("MISMATCH: the jobs read %d, %d and %d records of %d%n", full.events(), parseOnly.events(),
+                    readOnly.events(), events);
         }
         System.out.printf("targets: full >= %,.0f events/s %s; ratio >= %.1f %s%n", TARGET_EVENTS_PER_SECOND,
                 full.eventsPerSecond() >= TARGET_EVENTS_PER_SECOND ? "met" : "NOT MET", TARGET_RATIO,

@@ -15,9 +15,9 @@ import io.paypulse.flink.functions.JobState;
 import io.paypulse.flink.functions.LatenessGate;
 import io.paypulse.flink.functions.LatencyAccumulator;
 import io.paypulse.flink.functions.LatencyDimensions;
-import io.paypulse.flink.functions.PaymentAttemptExtractor;
-import io.paypulse.flink.functions.PayoutSettlementExtractor;
-import io.paypulse.flink.functions.RawEventRedactor;
+import io.paypulse.flink.functions.LocalWindowAggregator;
+import io.paypulse.flink.functions.MergePartials;
+import io.paypulse.flink.functions.StripeEventParser;
 import io.paypulse.flink.functions.SettlementAccumulator;
 import io.paypulse.flink.functions.SettlementDimensions;
 import io.paypulse.flink.functions.SettlementTimeAggregate;
@@ -28,6 +28,7 @@ import io.paypulse.flink.functions.WebhookLatencyWindowFunction;
 import io.paypulse.flink.model.DeclineRateWindow;
 import io.paypulse.flink.model.DimensionedAttempt;
 import io.paypulse.flink.model.LatencyObservation;
+import io.paypulse.flink.model.ParsedEvent;
 import io.paypulse.flink.model.PaymentAttempt;
 import io.paypulse.flink.model.PayoutSettlement;
 import io.paypulse.flink.model.SettlementObservation;
@@ -48,6 +49,7 @@ import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.windowing.assigners.TumblingEventTimeWindows;
+import org.apache.flink.util.Collector;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 
 import java.time.Duration;
@@ -134,66 +136,96 @@ public final class PaymentHealthJob {
                 .process(new EventDeduplicator(config.dedupRetention()), Types.POJO(StripeEvent.class))
                 .uid("dedup-by-event-id").name("Deduplicate by event id");
 
-        DataStream<StripeEventRow> rawEvents = unique
-                .flatMap(new RawEventRedactor(config.redaction()), Types.POJO(StripeEventRow.class))
-                .uid("raw-events").name("Redact raw events");
+        // Each body is parsed once, here: redacted for stripe_events, and read for attempts and payouts.
+        SingleOutputStreamOperator<ParsedEvent> parsed = unique
+                .flatMap(new StripeEventParser(config.redaction()), Types.POJO(ParsedEvent.class))
+                .uid("parse-and-redact").name("Parse and redact");
+        DataStream<StripeEventRow> rawEvents = parsed
+                .flatMap(PaymentHealthJob::storedRowOf, Types.POJO(StripeEventRow.class))
+                .uid("raw-events").name("Raw events");
 
-        SingleOutputStreamOperator<StripeEvent> onTime = unique
-                .process(new LatenessGate(JobConfig.WINDOW_SIZE, config.allowedLateness()), Types.POJO(StripeEvent.class))
+        SingleOutputStreamOperator<ParsedEvent> onTime = parsed
+                .process(new LatenessGate(JobConfig.WINDOW_SIZE, config.allowedLateness()), Types.POJO(ParsedEvent.class))
                 .uid("lateness-gate").name("Route events too late for their window");
-        DataStream<StripeEvent> tooLate = onTime.getSideOutput(JobState.TOO_LATE_EVENTS);
+        DataStream<ParsedEvent> tooLate = onTime.getSideOutput(JobState.TOO_LATE_EVENTS);
 
-        // Charges are extracted once on each side of the gate, so every charge becomes an attempt
-        // row, but only on-time ones reach the windows.
+        // Every charge becomes an attempt row, but only on-time ones reach the windows.
         DataStream<PaymentAttempt> onTimeAttempts = onTime
-                .flatMap(new PaymentAttemptExtractor(), Types.POJO(PaymentAttempt.class))
+                .flatMap(PaymentHealthJob::attemptOf, Types.POJO(PaymentAttempt.class))
                 .uid("attempts-on-time").name("Payment attempts");
         DataStream<PaymentAttempt> lateAttempts = tooLate
-                .flatMap(new PaymentAttemptExtractor(), Types.POJO(PaymentAttempt.class))
+                .flatMap(PaymentHealthJob::attemptOf, Types.POJO(PaymentAttempt.class))
                 .uid("attempts-too-late").name("Payment attempts (too late for windows)");
+        DataStream<PayoutSettlement> onTimePayouts = onTime
+                .flatMap(PaymentHealthJob::payoutOf, Types.POJO(PayoutSettlement.class))
+                .uid("payout-settlements").name("Payout settlements");
 
         DataStream<PaymentAttempt> paymentAttempts = onTimeAttempts.union(lateAttempts);
         return new JobOutputs(rawEvents, paymentAttempts, declineRates(onTimeAttempts, config),
-                webhookLatency(onTime, config), settlementTimes(onTime, config),
+                webhookLatency(onTime, config), settlementTimes(onTimePayouts, config),
                 onTime.getSideOutput(JobState.LATE_EVENT_ROWS));
+    }
+
+    private static void storedRowOf(ParsedEvent event, Collector<StripeEventRow> out) {
+        if (event.stored()) {
+            out.collect(event.row());
+        }
+    }
+
+    private static void attemptOf(ParsedEvent event, Collector<PaymentAttempt> out) {
+        if (event.attempt() != null) {
+            out.collect(event.attempt());
+        }
+    }
+
+    private static void payoutOf(ParsedEvent event, Collector<PayoutSettlement> out) {
+        if (event.payout() != null) {
+            out.collect(event.payout());
+        }
     }
 
     /** Decline counts per minute, once per configured dimension set, from on-time attempts. */
     public static SingleOutputStreamOperator<DeclineRateWindow> declineRates(DataStream<PaymentAttempt> attempts,
                                                                              JobConfig config) {
+        LocalWindowAggregator<DimensionedAttempt, DeclineCounts> preAggregate = new LocalWindowAggregator<>(
+                a -> a.key().id(), new DeclineRateAggregate(), JobConfig.WINDOW_SIZE);
         return attempts
                 .flatMap(new AttemptDimensions(config.dimensionSets()), Types.POJO(DimensionedAttempt.class))
                 .uid("attempt-dimension-sets").name("Attempts per dimension set")
-                .keyBy(a -> a.key().id(), Types.STRING)
+                .transform("Pre-aggregate decline counts", Types.POJO(DeclineCounts.class), preAggregate)
+                .uid("decline-counts-local")
+                .keyBy(c -> c.key.id(), Types.STRING)
                 .window(TumblingEventTimeWindows.of(JobConfig.WINDOW_SIZE))
                 .allowedLateness(config.allowedLateness())
-                .aggregate(new DeclineRateAggregate(), new DeclineRateWindowFunction(),
+                .aggregate(new MergePartials<>(new DeclineRateAggregate()), new DeclineRateWindowFunction(),
                         Types.POJO(DeclineCounts.class), Types.POJO(DeclineCounts.class),
                         Types.POJO(DeclineRateWindow.class))
                 .uid("decline-rates-1m").name("Decline rates per minute");
     }
 
     /** Webhook latency per minute, over all events and per event type, from on-time events. */
-    public static SingleOutputStreamOperator<WebhookLatencyWindow> webhookLatency(DataStream<StripeEvent> events,
+    public static SingleOutputStreamOperator<WebhookLatencyWindow> webhookLatency(DataStream<ParsedEvent> events,
                                                                                   JobConfig config) {
+        LocalWindowAggregator<LatencyObservation, LatencyAccumulator> preAggregate = new LocalWindowAggregator<>(
+                LatencyObservation::keyId, new WebhookLatencyAggregate(), JobConfig.WINDOW_SIZE);
         return events
                 .flatMap(new LatencyDimensions(), Types.POJO(LatencyObservation.class))
                 .uid("latency-dimension-sets").name("Latency per dimension set")
-                .keyBy(LatencyObservation::keyId, Types.STRING)
+                .transform("Pre-aggregate latency sketches", Types.POJO(LatencyAccumulator.class), preAggregate)
+                .uid("latency-sketches-local")
+                .keyBy(a -> LatencyObservation.keyId(a.dimensionSet, a.eventType), Types.STRING)
                 .window(TumblingEventTimeWindows.of(JobConfig.WINDOW_SIZE))
                 .allowedLateness(config.allowedLateness())
-                .aggregate(new WebhookLatencyAggregate(), new WebhookLatencyWindowFunction(),
+                .aggregate(new MergePartials<>(new WebhookLatencyAggregate()), new WebhookLatencyWindowFunction(),
                         Types.POJO(LatencyAccumulator.class), Types.POJO(LatencyAccumulator.class),
                         Types.POJO(WebhookLatencyWindow.class))
                 .uid("webhook-latency-1m").name("Webhook latency per minute");
     }
 
-    /** Payout settlement times per minute, overall and per currency and method, from on-time events. */
-    public static SingleOutputStreamOperator<SettlementTimeWindow> settlementTimes(DataStream<StripeEvent> events,
+    /** Payout settlement times per minute, overall and per currency and method, from on-time payouts. */
+    public static SingleOutputStreamOperator<SettlementTimeWindow> settlementTimes(DataStream<PayoutSettlement> payouts,
                                                                                    JobConfig config) {
-        return events
-                .flatMap(new PayoutSettlementExtractor(), Types.POJO(PayoutSettlement.class))
-                .uid("payout-settlements").name("Payout settlements")
+        return payouts
                 .flatMap(new SettlementDimensions(), Types.POJO(SettlementObservation.class))
                 .uid("settlement-dimension-sets").name("Settlements per dimension set")
                 .keyBy(SettlementObservation::keyId, Types.STRING)

@@ -18,7 +18,7 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * Reads a {@code stripe.events} record (envelope v1 in the headers, Stripe's body as the value) into a
- * {@link StripeEvent}. The body is kept as text and not parsed here. A record whose envelope is
+ * {@link StripeEvent}. The body is kept as bytes and not parsed here. A record whose envelope is
  * missing, of another version or unreadable is counted as malformed and skipped: the bridge never
  * writes one, so it is a producer bug to investigate, not a reason to stop the job.
  */
@@ -67,7 +67,7 @@ public class StripeEventDeserializer implements KafkaRecordDeserializationSchema
                 Boolean.parseBoolean(livemode),
                 number(record, EnvelopeHeaders.RECEIVED_AT),
                 header(record, EnvelopeHeaders.BRIDGE_INSTANCE, true),
-                new String(record.value(), StandardCharsets.UTF_8));
+                record.value());
     }
 
     @Override

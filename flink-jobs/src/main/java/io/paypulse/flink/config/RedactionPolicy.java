@@ -1,13 +1,8 @@
 package io.paypulse.flink.config;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.databind.node.TextNode;
-
 import java.io.Serializable;
 import java.util.Collection;
-import java.util.Map;
+import java.util.HashSet;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -50,10 +45,13 @@ public final class RedactionPolicy implements Serializable {
 
     private final boolean enabled;
     private final TreeSet<String> fields;
+    /** The same names, for the per-field lookup on the hot path. */
+    private final HashSet<String> lookup;
 
     private RedactionPolicy(boolean enabled, Collection<String> fields) {
         this.enabled = enabled;
         this.fields = new TreeSet<>(fields);
+        this.lookup = new HashSet<>(fields);
     }
 
     /** Redacts {@link #DEFAULT_FIELDS} plus {@code extraFields}. */
@@ -82,42 +80,12 @@ public final class RedactionPolicy implements Serializable {
         return new TreeSet<>(fields);
     }
 
-    /** Redacts {@code event} in place. */
-    public void apply(JsonNode event) {
-        if (enabled) {
-            walk(event);
-        }
-    }
-
-    private void walk(JsonNode node) {
-        if (node instanceof ObjectNode object) {
-            for (Map.Entry<String, JsonNode> field : object.properties()) {
-                if (fields.contains(field.getKey())) {
-                    field.setValue(redactAll(field.getValue()));
-                } else {
-                    walk(field.getValue());
-                }
-            }
-        } else if (node instanceof ArrayNode array) {
-            array.forEach(this::walk);
-        }
-    }
-
-    private static JsonNode redactAll(JsonNode node) {
-        if (node.isNull()) {
-            return node;
-        }
-        if (node instanceof ObjectNode object) {
-            object.properties().forEach(f -> f.setValue(redactAll(f.getValue())));
-            return object;
-        }
-        if (node instanceof ArrayNode array) {
-            for (int i = 0; i < array.size(); i++) {
-                array.set(i, redactAll(array.get(i)));
-            }
-            return array;
-        }
-        return TextNode.valueOf(REDACTED);
+    /**
+     * Whether a field of this name is redacted, wherever it occurs. The job applies the policy while
+     * it copies each body: see {@code EventBodyReader}.
+     */
+    public boolean redacts(String fieldName) {
+        return enabled && lookup.contains(fieldName);
     }
 
     @Override

@@ -26,7 +26,7 @@ public class AttemptDimensions implements FlatMapFunction<PaymentAttempt, Dimens
     @Override
     public void flatMap(PaymentAttempt attempt, Collector<DimensionedAttempt> out) {
         for (DimensionSet set : sets) {
-            out.collect(new DimensionedAttempt(DimensionKey.of(set, attempt), attempt));
+            out.collect(DimensionedAttempt.of(DimensionKey.of(set, attempt), attempt));
         }
     }
 }

@@ -1,7 +1,6 @@
 package io.paypulse.flink.functions;
 
 import io.paypulse.flink.model.DimensionedAttempt;
-import io.paypulse.flink.model.PaymentAttempt;
 import org.apache.flink.api.common.functions.AggregateFunction;
 
 /** Counts attempts, approvals, declines and outcome types of one window and dimension key. */
@@ -16,17 +15,16 @@ public class DeclineRateAggregate implements AggregateFunction<DimensionedAttemp
 
     @Override
     public DeclineCounts add(DimensionedAttempt value, DeclineCounts acc) {
-        PaymentAttempt attempt = value.attempt();
         if (acc.key == null) {
             acc.key = value.key();
         }
         acc.attempts++;
-        if (attempt.declined()) {
+        if (value.declined()) {
             acc.declined++;
         } else {
             acc.approved++;
         }
-        switch (attempt.outcomeType()) {
+        switch (value.outcomeType()) {
             case "authorized" -> acc.outcomeAuthorized++;
             case "manual_review" -> acc.outcomeManualReview++;
             case "issuer_declined" -> acc.outcomeIssuerDeclined++;

@@ -1,7 +1,7 @@
 package io.paypulse.flink.functions;
 
 import io.paypulse.flink.model.LateEvent;
-import io.paypulse.flink.model.StripeEvent;
+import io.paypulse.flink.model.ParsedEvent;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
@@ -17,7 +17,7 @@ import java.time.Duration;
  * own ({@code window end - 1 + lateness <= watermark}); downstream watermarks never run ahead of this
  * one, so a window never drops what passed here.
  */
-public class LatenessGate extends ProcessFunction<StripeEvent, StripeEvent> {
+public class LatenessGate extends ProcessFunction<ParsedEvent, ParsedEvent> {
 
     private static final long serialVersionUID = 1L;
 
@@ -36,7 +36,7 @@ public class LatenessGate extends ProcessFunction<StripeEvent, StripeEvent> {
     }
 
     @Override
-    public void processElement(StripeEvent event, Context ctx, Collector<StripeEvent> out) {
+    public void processElement(ParsedEvent event, Context ctx, Collector<ParsedEvent> out) {
         long timestamp = event.createdMillis();
         long windowStart = TimeWindow.getWindowStartWithOffset(timestamp, 0, windowMillis);
         long windowEnd = windowStart + windowMillis;
@@ -47,8 +47,8 @@ public class LatenessGate extends ProcessFunction<StripeEvent, StripeEvent> {
         }
         tooLate.inc();
         ctx.output(JobState.TOO_LATE_EVENTS, event);
-        ctx.output(JobState.LATE_EVENT_ROWS, new LateEvent(event.eventId(), event.type(), event.created(),
-                event.receivedAtMillis(), windowStart / 1000, windowEnd / 1000, watermark,
+        ctx.output(JobState.LATE_EVENT_ROWS, new LateEvent(event.eventId(), event.type(), event.row().created(),
+                event.row().receivedAtMillis(), windowStart / 1000, windowEnd / 1000, watermark,
                 LateEvent.REASON_BEYOND_ALLOWED_LATENESS));
     }
 }

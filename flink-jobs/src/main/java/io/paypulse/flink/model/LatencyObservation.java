@@ -11,6 +11,11 @@ public record LatencyObservation(String dimensionSet, String eventType, long lat
 
     /** Partition key: set and type, joined by a character neither contains. */
     public String keyId() {
+        return keyId(dimensionSet, eventType);
+    }
+
+    /** The partition key of a set and type. */
+    public static String keyId(String dimensionSet, String eventType) {
         return dimensionSet + '\u001f' + eventType;
     }
 }

@@ -2,9 +2,11 @@ package io.paypulse.flink.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.paypulse.flink.functions.EventBodyReader;
 import io.paypulse.infra.stripe.StripeEventSamples;
 import org.junit.jupiter.api.Test;
 
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -17,10 +19,8 @@ class RedactionPolicyTest {
 
     @Test
     void chargeLosesPersonalDataButKeepsWhatTheMetricsUse() throws Exception {
-        JsonNode event = JSON.readTree(StripeEventSamples.chargeFailed("evt_1", "ch_1", 1_700_000_000L, "visa", "BR",
-                1000, "brl", "card_declined", "05"));
-
-        RedactionPolicy.defaults(List.of()).apply(event);
+        JsonNode event = redact(RedactionPolicy.defaults(List.of()), StripeEventSamples.chargeFailed("evt_1", "ch_1",
+                1_700_000_000L, "visa", "BR", 1000, "brl", "card_declined", "05"));
 
         JsonNode charge = event.path("data").path("object");
         JsonNode billing = charge.path("billing_details");
@@ -51,14 +51,12 @@ class RedactionPolicyTest {
     void nestedShapesFromStripeFixturesAreCovered() throws Exception {
         // Shapes of shared/stripe-fixtures: charge.source.owner, payment_intent.client_secret, an
         // invoice's customer_* fields, a checkout session's customer_details, a null stays null.
-        JsonNode event = JSON.readTree("""
+        JsonNode event = redact(RedactionPolicy.defaults(List.of()), """
                 {"data":{"object":{"source":{"owner":{"email":"a@b.c","verified_name":"A B","address":{"city":null}}},
                  "client_secret":"pi_1_secret_x","customer_email":"a@b.c","customer_phone":null,
                  "customer_details":{"ip_address":"203.0.113.9"},"lines":[{"shipping":{"name":"A"}}],
                  "receipt_url":"https://pay.stripe.com/receipts/x","client_ip":"198.51.100.1","status":"paid"}}}
                 """);
-
-        RedactionPolicy.defaults(List.of()).apply(event);
 
         JsonNode o = event.path("data").path("object");
         assertEquals("[redacted]", o.path("source").path("owner").path("email").asText());
@@ -76,21 +74,59 @@ class RedactionPolicyTest {
 
     @Test
     void extraFieldsAreRedactedToo() throws Exception {
-        JsonNode event = JSON.readTree("{\"metadata\":{\"order\":\"42\",\"note\":\"call Jenny\"},\"description\":\"x\"}");
+        String stored = stored(RedactionPolicy.defaults(List.of("metadata")),
+                "{\"metadata\":{\"order\":42,\"note\":\"call Jenny\",\"tags\":[\"a\",null,true]},\"description\":\"x\"}");
 
-        RedactionPolicy.defaults(List.of("metadata")).apply(event);
-
-        assertEquals("{\"metadata\":{\"order\":\"[redacted]\",\"note\":\"[redacted]\"},\"description\":\"x\"}",
-                event.toString());
+        assertEquals("{\"metadata\":{\"order\":\"[redacted]\",\"note\":\"[redacted]\",\"tags\":[\"[redacted]\",null,"
+                + "\"[redacted]\"]},\"description\":\"x\"}", stored);
     }
 
     @Test
     void offLeavesThePayloadAlone() throws Exception {
         String body = StripeEventSamples.chargeSucceeded("evt_1", "ch_1", 1_700_000_000L, "visa", "US", 1000, "usd");
-        JsonNode event = JSON.readTree(body);
+        assertEquals(body, stored(RedactionPolicy.off(), body));
+    }
 
-        RedactionPolicy.off().apply(event);
+    @Test
+    void whatIsNotRedactedIsCopiedExactly() {
+        // Numbers keep their exact text (a JSON tree would turn 1.10 into 1.1 and 1e2 into 100.0),
+        // escapes and non-ASCII text survive, and so does the order of fields.
+        String body = "{\"amount\":1050,\"rate\":1.10,\"big\":1e2,\"huge\":123456789012345678901234567890,"
+                + "\"ok\":true,\"none\":null,\"text\":\"a\\\"b\\\\c\\n\",\"city\":\"São Paulo\",\"email\":\"x@y.z\"}";
 
-        assertEquals(JSON.readTree(body), event);
+        assertEquals("{\"amount\":1050,\"rate\":1.10,\"big\":1e2,\"huge\":123456789012345678901234567890,"
+                + "\"ok\":true,\"none\":null,\"text\":\"a\\\"b\\\\c\\n\",\"city\":\"São Paulo\",\"email\":\"[redacted]\"}",
+                stored(RedactionPolicy.defaults(List.of()), body));
+    }
+
+    @Test
+    void redactedValuesAreSplicedIntoTheBodyAsReceived() {
+        // Pretty-printed, as Stripe sends it: only the redacted values change, whitespace stays.
+        String body = """
+                {
+                  "card": {"exp_month": 12 , "exp_year":2030, "last4": "4242", "brand": "visa"},
+                  "address": {"line1": "1 Rua \\"A\\"", "zip": 12345, "flags": [true, null, {"x": false}]},
+                  "phone": null,
+                  "email" : "jenny@example.com"
+                }
+                """;
+
+        assertEquals("""
+                {
+                  "card": {"exp_month": "[redacted]" , "exp_year":"[redacted]", "last4": "[redacted]", "brand": "visa"},
+                  "address": {"line1": "[redacted]", "zip": "[redacted]", "flags": ["[redacted]", null, {"x": "[redacted]"}]},
+                  "phone": null,
+                  "email" : "[redacted]"
+                }
+                """, stored(RedactionPolicy.defaults(List.of()), body));
+    }
+
+    private static String stored(RedactionPolicy policy, String body) {
+        return new EventBodyReader(policy).read(body.getBytes(StandardCharsets.UTF_8))
+                .orElseThrow(() -> new AssertionError("not read: " + body)).stored();
+    }
+
+    private static JsonNode redact(RedactionPolicy policy, String body) throws Exception {
+        return JSON.readTree(stored(policy, body));
     }
 }

@@ -30,15 +30,17 @@ class DeclineRateWindowTest {
         PaymentAttempt declined = attempt("no", T0 + 10, PaymentAttempt.FAILED, "issuer_declined");
         PaymentAttempt blocked = attempt("radar", T0 + 20, PaymentAttempt.FAILED, "blocked");
 
-        try (KeyedOneInputStreamOperatorTestHarness<String, DimensionedAttempt, DeclineRateWindow> harness =
+        try (KeyedOneInputStreamOperatorTestHarness<String, DeclineCounts, DeclineRateWindow> harness =
                      WindowHarness.of(PaymentHealthJob.declineRates(WindowHarness.graphOnly()
                              .fromData(Types.POJO(PaymentAttempt.class), ok), CONFIG))) {
             harness.open();
-            harness.processElement(in(ok), ok.created() * 1000);
-            harness.processElement(in(declined), declined.created() * 1000);
-            harness.processWatermark(new Watermark((T0 + 60) * 1000 - 1));
+            // Partials as LocalWindowAggregator sends them, stamped with the window's last millisecond.
+            long windowEnd = (T0 + 60) * 1000 - 1;
+            harness.processElement(partial(ok), windowEnd);
+            harness.processElement(partial(declined), windowEnd);
+            harness.processWatermark(new Watermark(windowEnd));
             // Late, but within the allowed lateness: the window fires again, one attempt more.
-            harness.processElement(in(blocked), blocked.created() * 1000);
+            harness.processElement(partial(blocked), windowEnd);
 
             assertEquals(List.of(row(2, 1, 1, 1, 1, 0, 2), row(3, 1, 2, 1, 1, 1, 3)), harness.extractOutputValues());
 
@@ -50,8 +52,9 @@ class DeclineRateWindowTest {
         }
     }
 
-    private static DimensionedAttempt in(PaymentAttempt attempt) {
-        return new DimensionedAttempt(DimensionKey.of(ALL, attempt), attempt);
+    private static DeclineCounts partial(PaymentAttempt attempt) {
+        return new DeclineRateAggregate().add(DimensionedAttempt.of(DimensionKey.of(ALL, attempt), attempt),
+                new DeclineCounts());
     }
 
     private static PaymentAttempt attempt(String id, long created, String status, String outcomeType) {

@@ -2,7 +2,7 @@ package io.paypulse.flink.functions;
 
 import io.paypulse.flink.TestEvents;
 import io.paypulse.flink.model.LateEvent;
-import io.paypulse.flink.model.StripeEvent;
+import io.paypulse.flink.model.ParsedEvent;
 import org.apache.flink.streaming.api.operators.ProcessOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
@@ -19,12 +19,12 @@ class LatenessGateTest {
 
     @Test
     void passesEventsWithinTheLatenessAndRoutesLaterOnes() throws Exception {
-        try (OneInputStreamOperatorTestHarness<StripeEvent, StripeEvent> harness = new OneInputStreamOperatorTestHarness<>(
+        try (OneInputStreamOperatorTestHarness<ParsedEvent, ParsedEvent> harness = new OneInputStreamOperatorTestHarness<>(
                 new ProcessOperator<>(new LatenessGate(Duration.ofMinutes(1), Duration.ofMinutes(5))))) {
             harness.open();
-            StripeEvent onTime = TestEvents.succeeded("on_time", T0 + 30, "visa", "US", "usd");
-            StripeEvent lateButAllowed = TestEvents.succeeded("late_ok", T0 + 31, "visa", "US", "usd");
-            StripeEvent tooLate = TestEvents.failed("too_late", T0 + 32, "visa", "US", "usd", "card_declined", "05");
+            ParsedEvent onTime = TestEvents.parsed(TestEvents.succeeded("on_time", T0 + 30, "visa", "US", "usd"));
+            ParsedEvent lateButAllowed = TestEvents.parsed(TestEvents.succeeded("late_ok", T0 + 31, "visa", "US", "usd"));
+            ParsedEvent tooLate = TestEvents.parsed(TestEvents.failed("too_late", T0 + 32, "visa", "US", "usd", "card_declined", "05"));
 
             harness.processElement(new StreamRecord<>(onTime, onTime.createdMillis()));
             // The window [T0, T0+60) closed; its lateness runs until T0+60+5min-1ms.

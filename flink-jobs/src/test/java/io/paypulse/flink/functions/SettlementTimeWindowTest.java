@@ -1,12 +1,10 @@
 package io.paypulse.flink.functions;
 
 import io.paypulse.flink.PaymentHealthJob;
-import io.paypulse.flink.TestEvents;
 import io.paypulse.flink.config.JobConfig;
 import io.paypulse.flink.model.PayoutSettlement;
 import io.paypulse.flink.model.SettlementObservation;
 import io.paypulse.flink.model.SettlementTimeWindow;
-import io.paypulse.flink.model.StripeEvent;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
@@ -25,10 +23,10 @@ class SettlementTimeWindowTest {
 
     @Test
     void measuresPaidPayoutsCountsFailedOnesAndCleansUp() throws Exception {
-        StripeEvent sample = TestEvents.payout("a", "payout.paid", T0, DAY, "usd", "standard");
+        PayoutSettlement sample = usd("a", true, DAY).payout();
         try (KeyedOneInputStreamOperatorTestHarness<String, SettlementObservation, SettlementTimeWindow> harness =
                      WindowHarness.of(PaymentHealthJob.settlementTimes(WindowHarness.graphOnly()
-                             .fromData(Types.POJO(StripeEvent.class), sample), CONFIG))) {
+                             .fromData(Types.POJO(PayoutSettlement.class), sample), CONFIG))) {
             harness.open();
             harness.processElement(usd("p1", true, 2 * DAY), (T0 + 1) * 1000);
             harness.processElement(usd("p2", true, DAY), (T0 + 2) * 1000);

@@ -4,7 +4,7 @@ import io.paypulse.flink.PaymentHealthJob;
 import io.paypulse.flink.TestEvents;
 import io.paypulse.flink.config.JobConfig;
 import io.paypulse.flink.model.LatencyObservation;
-import io.paypulse.flink.model.StripeEvent;
+import io.paypulse.flink.model.ParsedEvent;
 import io.paypulse.flink.model.WebhookLatencyWindow;
 import io.paypulse.flink.sketch.DurationSketch;
 import org.apache.flink.api.common.typeinfo.Types;
@@ -24,15 +24,21 @@ class WebhookLatencyWindowTest {
 
     @Test
     void sketchesLatencyPerKeyAndCleansUp() throws Exception {
-        StripeEvent sample = TestEvents.succeeded("a", T0, "visa", "US", "usd");
-        try (KeyedOneInputStreamOperatorTestHarness<String, LatencyObservation, WebhookLatencyWindow> harness =
+        ParsedEvent sample = TestEvents.parsed(TestEvents.succeeded("a", T0, "visa", "US", "usd"));
+        try (KeyedOneInputStreamOperatorTestHarness<String, LatencyAccumulator, WebhookLatencyWindow> harness =
                      WindowHarness.of(PaymentHealthJob.webhookLatency(WindowHarness.graphOnly()
-                             .fromData(Types.POJO(StripeEvent.class), sample), CONFIG))) {
+                             .fromData(Types.POJO(ParsedEvent.class), sample), CONFIG))) {
             harness.open();
             long[] latencies = {100, 200, 300, 400, 5000};
-            for (long latency : latencies) {
-                harness.processElement(new LatencyObservation("event_type", "charge.succeeded", latency), (T0 + 1) * 1000);
+            // Two partials, as two parallel pre-aggregators send them; the window merges them.
+            WebhookLatencyAggregate aggregate = new WebhookLatencyAggregate();
+            LatencyAccumulator first = aggregate.createAccumulator();
+            LatencyAccumulator second = aggregate.createAccumulator();
+            for (int i = 0; i < latencies.length; i++) {
+                aggregate.add(new LatencyObservation("event_type", "charge.succeeded", latencies[i]), i < 3 ? first : second);
             }
+            harness.processElement(first, (T0 + 60) * 1000 - 1);
+            harness.processElement(second, (T0 + 60) * 1000 - 1);
             harness.processWatermark(new Watermark((T0 + 60) * 1000 - 1));
 
             List<WebhookLatencyWindow> rows = harness.extractOutputValues();
