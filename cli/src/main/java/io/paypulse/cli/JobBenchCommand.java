@@ -31,6 +31,7 @@ import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
+import java.util.Optional;
 import java.util.PriorityQueue;
 import java.util.Properties;
 import java.util.SplittableRandom;
@@ -53,6 +54,10 @@ final class JobBenchCommand implements Callable<Integer> {
 
     static final double TARGET_EVENTS_PER_SECOND = 20_000;
     static final double TARGET_RATIO = 0.5;
+
+    /** The ClickHouse this run started, if it started one; its CPU is reported next to the job's. */
+    private LocalClickHouse localClickHouse;
+    private Optional<Double> clickHouseCpuMicrosPerEvent = Optional.empty();
 
     @Option(names = "--events", paramLabel = "N", defaultValue = "500000",
             description = "Deliveries to pre-fill, redeliveries included (default ${DEFAULT-VALUE}).")
@@ -127,8 +132,11 @@ final class JobBenchCommand implements Callable<Integer> {
             try (JobThroughputBenchmark bench = JobThroughputBenchmark.start(settings, Console::done)) {
                 Console.step("running the full job (parallelism " + parallelism + ", load average "
                         + loadAverage() + ")");
+                Optional<Duration> clickHouseCpuBefore = clickHouseCpu();
                 full = bench.fullJob(events);
                 Console.done(String.format("finished in %.1f s", full.seconds()));
+                clickHouseCpuMicrosPerEvent = clickHouseCpu().flatMap(after -> clickHouseCpuBefore
+                        .map(before -> after.minus(before).toNanos() / 1e3 / events));
                 Console.step("counting rows in ClickHouse");
                 landed = LandedRows.count(ch);
                 Console.step("running the parse-only job (load average " + loadAverage() + ")");
@@ -170,6 +178,9 @@ final class JobBenchCommand implements Callable<Integer> {
                 checkpointSeconds == 0 ? "off" : checkpointSeconds + "s", Runtime.getRuntime().availableProcessors(),
                 seed);
         System.out.println(line(full));
+        clickHouseCpuMicrosPerEvent.ifPresent(us -> System.out.printf(
+                "%-15s ClickHouse server CPU %.1f us/event during the full job (the local server shares these cores)%n",
+                "", us));
         System.out.println(line(parseOnly));
         System.out.println(line(readOnly));
         System.out.printf("ratio (full / parse-only): %.2f; (full / read-only): %.2f%n", ratio,
@@ -206,11 +217,17 @@ final class JobBenchCommand implements Callable<Integer> {
         return local.bootstrapServers();
     }
 
-    private static String startClickHouse(Deque<AutoCloseable> cleanUp) {
+    /** CPU the local ClickHouse server has used so far; empty for a given server or where the OS does not say. */
+    private Optional<Duration> clickHouseCpu() {
+        return localClickHouse == null ? Optional.empty() : localClickHouse.cpuTime();
+    }
+
+    private String startClickHouse(Deque<AutoCloseable> cleanUp) {
         Console.step("starting a local ClickHouse");
         LocalClickHouse local = LocalClickHouse.builder().build();
         cleanUp.push(local);
         local.start();
+        localClickHouse = local;
         return local.httpUrl();
     }
 

@@ -7,6 +7,7 @@ import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -68,6 +69,17 @@ public abstract class LocalServer<S extends LocalServer<S>> implements AutoClose
 
     public synchronized boolean isRunning() {
         return process != null && process.isAlive();
+    }
+
+    /**
+     * CPU time the server's process has used so far, where the platform reports it; empty while it
+     * is not running. Benchmarks use it to show what the server costs next to the JVM under test.
+     */
+    public synchronized Optional<Duration> cpuTime() {
+        if (!isRunning()) {
+            return Optional.empty();
+        }
+        return ProcessHandle.of(process.pid()).flatMap(h -> h.info().totalCpuDuration());
     }
 
     /**
