@@ -3,13 +3,10 @@ package io.paypulse.flink;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.paypulse.flink.config.RedactionPolicy;
-import io.paypulse.flink.functions.EventBody;
 import io.paypulse.flink.functions.EventBodyReader;
-import io.paypulse.flink.functions.PaymentAttemptExtractor;
-import io.paypulse.flink.functions.PayoutSettlementExtractor;
+import io.paypulse.flink.functions.StripeEventParser;
 import io.paypulse.flink.model.ParsedEvent;
 import io.paypulse.flink.model.StripeEvent;
-import io.paypulse.flink.model.StripeEventRow;
 import io.paypulse.infra.stripe.StripeEventSamples;
 
 import java.io.UncheckedIOException;
@@ -36,14 +33,7 @@ public final class TestEvents {
      * after the parse.
      */
     public static ParsedEvent parsed(StripeEvent event) {
-        EventBody body = new EventBodyReader(RedactionPolicy.defaults(List.of())).read(event.payload())
-                .orElseThrow(() -> new IllegalArgumentException("not a JSON object: " + event.payloadText()));
-        return new ParsedEvent(new StripeEventRow(event.eventId(), event.type(), event.created(), event.apiVersion(),
-                event.account(), event.livemode(), event.receivedAtMillis(), event.bridgeInstance(), body.stored(), 0L), true,
-                PaymentAttemptExtractor.attempt(event, body).filter(a -> PaymentAttemptExtractor.isAttempt(event.type()))
-                        .orElse(null),
-                PayoutSettlementExtractor.settlement(event, body)
-                        .filter(p -> PayoutSettlementExtractor.isPayout(event.type())).orElse(null));
+        return StripeEventParser.parse(event, new EventBodyReader(RedactionPolicy.defaults(List.of())));
     }
 
     /** Two minutes of attempts, a PaymentIntent that is not one, and payouts. */

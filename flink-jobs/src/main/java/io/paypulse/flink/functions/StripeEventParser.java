@@ -42,29 +42,33 @@ public class StripeEventParser extends RichFlatMapFunction<StripeEvent, ParsedEv
 
     @Override
     public void flatMap(StripeEvent event, Collector<ParsedEvent> out) {
-        Optional<EventBody> read = reader.read(event.payload());
-        if (read.isEmpty()) {
+        ParsedEvent parsed = parse(event, reader);
+        boolean attemptType = PaymentAttemptExtractor.isAttempt(event.type());
+        boolean payoutType = PayoutSettlementExtractor.isPayout(event.type());
+        if (!parsed.stored() || attemptType && parsed.attempt() == null || payoutType && parsed.payout() == null) {
             malformed.inc();
-            out.collect(new ParsedEvent(row(event, ""), false, null, null));
-            return;
-        }
-        EventBody body = read.get();
-        PaymentAttempt attempt = null;
-        PayoutSettlement payout = null;
-        if (PaymentAttemptExtractor.isAttempt(event.type())) {
-            attempt = PaymentAttemptExtractor.attempt(event, body).orElse(null);
-            if (attempt == null) {
-                malformed.inc();
-            }
-        } else if (PayoutSettlementExtractor.isPayout(event.type())) {
-            payout = PayoutSettlementExtractor.settlement(event, body).orElse(null);
-            if (payout == null) {
-                malformed.inc();
-            }
-        } else {
+        } else if (!attemptType && !payoutType) {
             rawOnly.inc();
         }
-        out.collect(new ParsedEvent(row(event, body.stored()), true, attempt, payout));
+        out.collect(parsed);
+    }
+
+    /**
+     * The event after its one parse with {@code reader}: the stored row (not stored when the body is
+     * no JSON object) and the attempt or payout it reports, {@code null} where it reports none or
+     * lacks what one needs.
+     */
+    public static ParsedEvent parse(StripeEvent event, EventBodyReader reader) {
+        Optional<EventBody> read = reader.read(event.payload());
+        if (read.isEmpty()) {
+            return new ParsedEvent(row(event, ""), false, null, null);
+        }
+        EventBody body = read.get();
+        PaymentAttempt attempt = PaymentAttemptExtractor.isAttempt(event.type())
+                ? PaymentAttemptExtractor.attempt(event, body).orElse(null) : null;
+        PayoutSettlement payout = PayoutSettlementExtractor.isPayout(event.type())
+                ? PayoutSettlementExtractor.settlement(event, body).orElse(null) : null;
+        return new ParsedEvent(row(event, body.stored()), true, attempt, payout);
     }
 
     private static StripeEventRow row(StripeEvent event, String payload) {
