@@ -28,6 +28,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -54,7 +55,10 @@ final class BridgeBenchCommand implements Callable<Integer> {
     @Option(names = "--duration-seconds", defaultValue = "20", description = "Measured time per target (default ${DEFAULT-VALUE}).")
     int durationSeconds;
 
-    @Option(names = "--warmup-seconds", defaultValue = "5", description = "Unmeasured warm-up per target (default ${DEFAULT-VALUE}).")
+    // 30 s, not less: measured on 2 cores, C2 was still compiling the bridge's path (a third of a core) 13 s into
+    // a 5 s warm-up, so a short one measures the JIT, not the bridge (docs/benchmarks.md).
+    @Option(names = "--warmup-seconds", defaultValue = "30",
+            description = "Unmeasured warm-up per target, long enough for the JIT to finish (default ${DEFAULT-VALUE}).")
     int warmupSeconds;
 
     @Option(names = "--kafka", paramLabel = "SERVERS",
@@ -62,6 +66,9 @@ final class BridgeBenchCommand implements Callable<Integer> {
     String kafka;
 
     private static final String SECRET = "whsec_bench_" + Long.toHexString(System.nanoTime());
+
+    /** The local broker, when this run started one: its CPU is reported next to this JVM's. */
+    private LocalKafka localKafka;
 
     @Override
     public Integer call() throws Exception {
@@ -75,6 +82,7 @@ final class BridgeBenchCommand implements Callable<Integer> {
                 Console.step("starting a local Kafka broker");
                 // Full JIT: the broker's steady-state cost is part of what is measured, not its start-up time.
                 local = LocalKafka.builder().jvmOption("-XX:TieredStopAtLevel=4").jvmOption("-Xmx1g").build().start();
+                localKafka = local;
                 bootstrap = local.bootstrapServers();
             }
             TopicProvisioner.provision(bootstrap, TopicSpecs.load().all(), TopicProvisioner.DEFAULT_TIMEOUT);
@@ -112,6 +120,8 @@ final class BridgeBenchCommand implements Callable<Integer> {
                         concurrency, durationSeconds, warmupSeconds, Runtime.getRuntime().availableProcessors());
                 System.out.println(baseline.line("no-work server"));
                 System.out.println(bridgeResult.line("bridge        "));
+                System.out.println(baseline.cpuLine("no-work server"));
+                System.out.println(bridgeResult.cpuLine("bridge        "));
                 System.out.printf("ratio (bridge accepted/s / no-work 200/s): %.2f%n", bridgeResult.perSecond() / baseline.perSecond());
                 boolean match = onKafka == bridgeResult.totalOk();
                 System.out.printf("kafka: %d records on %s, %d webhooks answered 200: %s%n", onKafka, Topics.STRIPE_EVENTS,
@@ -132,10 +142,12 @@ final class BridgeBenchCommand implements Callable<Integer> {
         run(client, target, source, Duration.ofSeconds(warmupSeconds), null);
         Latencies latencies = new Latencies(concurrency * 20_000 * Math.max(1, durationSeconds));
         long okBefore = source.ok.get();
+        Cpu cpuBefore = Cpu.now(localKafka);
         long started = System.nanoTime();
         run(client, target, source, Duration.ofSeconds(durationSeconds), latencies);
         double seconds = (System.nanoTime() - started) / 1e9;
-        return new Result(source.ok.get() - okBefore, latencies.failed.get(), seconds, latencies, source.ok.get());
+        Cpu cpu = Cpu.now(localKafka).minus(cpuBefore);
+        return new Result(source.ok.get() - okBefore, latencies.failed.get(), seconds, latencies, source.ok.get(), cpu);
     }
 
     /** Keeps {@code concurrency} requests in flight until the time is up, then waits for the last answers. */
@@ -244,9 +256,32 @@ final class BridgeBenchCommand implements Callable<Integer> {
         }
     }
 
-    private record Result(long ok, long failed, double seconds, Latencies latencies, long totalOk) {
+    /** CPU used so far by this JVM (load generator and server) and by the local broker, if there is one. */
+    private record Cpu(Duration jvm, Optional<Duration> broker) {
+        static Cpu now(LocalKafka broker) {
+            Duration jvm = ProcessHandle.current().info().totalCpuDuration().orElse(Duration.ZERO);
+            return new Cpu(jvm, broker == null ? Optional.empty() : broker.cpuTime());
+        }
+
+        Cpu minus(Cpu before) {
+            return new Cpu(jvm.minus(before.jvm), broker.flatMap(b -> before.broker.map(b::minus)));
+        }
+    }
+
+    private record Result(long ok, long failed, double seconds, Latencies latencies, long totalOk, Cpu cpu) {
         double perSecond() {
             return ok / seconds;
+        }
+
+        /** CPU per answered request, in microseconds: this JVM (client and server), then the broker's share. */
+        String cpuLine(String label) {
+            long answered = ok + failed;
+            if (answered == 0) {
+                return label + " no requests answered";
+            }
+            String line = String.format("%s cpu/request %5.1f us in this JVM (client + server)", label,
+                    cpu.jvm().toNanos() / 1e3 / answered);
+            return line + cpu.broker().map(b -> String.format(" + %4.1f us in the broker", b.toNanos() / 1e3 / answered)).orElse("");
         }
 
         String line(String label) {

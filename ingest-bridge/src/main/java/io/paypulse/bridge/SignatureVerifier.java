@@ -79,28 +79,46 @@ public final class SignatureVerifier {
      * schemes (such as {@code v0}) may appear and are ignored, as Stripe documents.
      */
     private static boolean wellFormed(String header) {
+        // A plain scan, no split or substrings: this runs on every request before its body is read.
         int timestamps = 0;
         int v1 = 0;
-        for (String item : header.split(",", -1)) {
-            int eq = item.indexOf('=');
-            if (eq <= 0) {
+        int start = 0;
+        int length = header.length();
+        while (start <= length) {
+            int end = header.indexOf(',', start);
+            if (end < 0) {
+                end = length;
+            }
+            int eq = header.indexOf('=', start);
+            if (eq <= start || eq >= end) {
                 return false;
             }
             // No trimming: stripe-java matches keys exactly, so " v1" would never verify.
-            String key = item.substring(0, eq);
-            String value = item.substring(eq + 1);
-            if (key.equals("t")) {
-                if (value.isEmpty() || value.length() > 18 || !value.chars().allMatch(Character::isDigit)) {
+            int keyLength = eq - start;
+            int valueLength = end - eq - 1;
+            if (keyLength == 1 && header.charAt(start) == 't') {
+                if (valueLength == 0 || valueLength > 18 || !digits(header, eq + 1, end)) {
                     return false;
                 }
                 timestamps++;
-            } else if (key.equals(Webhook.Signature.EXPECTED_SCHEME)) {
-                if (value.isEmpty()) {
+            } else if (header.startsWith(Webhook.Signature.EXPECTED_SCHEME, start)
+                    && keyLength == Webhook.Signature.EXPECTED_SCHEME.length()) {
+                if (valueLength == 0) {
                     return false;
                 }
                 v1++;
             }
+            start = end + 1;
         }
         return timestamps == 1 && v1 >= 1;
+    }
+
+    private static boolean digits(String s, int from, int to) {
+        for (int i = from; i < to; i++) {
+            if (!Character.isDigit(s.charAt(i))) {
+                return false;
+            }
+        }
+        return true;
     }
 }

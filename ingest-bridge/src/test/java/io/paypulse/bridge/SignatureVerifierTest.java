@@ -60,6 +60,19 @@ class SignatureVerifierTest {
         assertEquals(Rejection.SIGNATURE_MALFORMED, verifier.verify(BODY, "t=" + NOW).rejection());
         assertEquals(Rejection.SIGNATURE_MALFORMED, verifier.verify(BODY, "v1=abcdef").rejection());
         assertEquals(Rejection.SIGNATURE_MALFORMED, verifier.verify(BODY, "t=1,t=2,v1=ab").rejection());
+        assertEquals(Rejection.SIGNATURE_MALFORMED, verifier.verify(BODY, "t=" + NOW + ",v1=ab,").rejection());
+        assertEquals(Rejection.SIGNATURE_MALFORMED, verifier.verify(BODY, "t=" + NOW + ",,v1=ab").rejection());
+        assertEquals(Rejection.SIGNATURE_MALFORMED, verifier.verify(BODY, "t=" + NOW + ",=ab,v1=ab").rejection());
+        assertEquals(Rejection.SIGNATURE_MALFORMED, verifier.verify(BODY, "t=" + NOW + ",v1=").rejection());
+        assertEquals(Rejection.SIGNATURE_MALFORMED, verifier.verify(BODY, "t=,v1=ab").rejection());
+        assertEquals(Rejection.SIGNATURE_MALFORMED, verifier.verify(BODY, "t=1=2,v1=ab").rejection());
+        assertEquals(Rejection.SIGNATURE_MALFORMED, verifier.verify(BODY, "t=" + NOW + ",v1").rejection());
+        assertEquals(Rejection.SIGNATURE_MALFORMED, verifier.verify(BODY, "t=1234567890123456789,v1=ab").rejection());
+        // Only exact keys count: "v10" and " v1" are other schemes, so no v1 signature is left.
+        assertEquals(Rejection.SIGNATURE_MALFORMED, verifier.verify(BODY, "t=" + NOW + ",v10=ab").rejection());
+        assertEquals(Rejection.SIGNATURE_MALFORMED, verifier.verify(BODY, "t=" + NOW + ", v1=ab").rejection());
+        // A header with another scheme next to v1 is well formed; the v1 value decides.
+        assertEquals(Rejection.SIGNATURE_MISMATCH, verifier.verify(BODY, "t=" + NOW + ",v0=ab,v1=ab").rejection());
         assertEquals(Rejection.SIGNATURE_MISMATCH,
                 verifier.verify(BODY, StripeEventSamples.signatureHeader(PAYLOAD, "whsec_other", NOW)).rejection());
         assertEquals(Rejection.SIGNATURE_MISMATCH,
