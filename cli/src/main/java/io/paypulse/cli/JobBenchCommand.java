@@ -48,6 +48,7 @@ import java.util.concurrent.TimeUnit;
                 + "then run, on one Flink MiniCluster, the full payment health job (Kafka to ClickHouse) and a "
                 + "parse-only job (the same source and deserializer, and a streaming JSON parse of every body, into a "
                 + "discarding sink) over the whole topic, then the source alone (read-only, bodies not parsed). "
+                + "Each job first runs, unmeasured, over a smaller warm-up topic, so the JIT has compiled it. "
                 + "Prints events/s of each, the full job's ratio to each, and whether ClickHouse holds every event exactly once. "
                 + "Kafka and ClickHouse start locally unless given; PAYPULSE_* job variables apply.")
 final class JobBenchCommand implements Callable<Integer> {
@@ -63,8 +64,13 @@ final class JobBenchCommand implements Callable<Integer> {
             description = "Deliveries to pre-fill, redeliveries included (default ${DEFAULT-VALUE}).")
     long events;
 
+    @Option(names = "--warmup-events", paramLabel = "N", defaultValue = "500000",
+            description = "Deliveries on a second topic that each job runs over first, unmeasured, so the JIT has compiled "
+                    + "the job before it is timed; 0 measures from cold (default ${DEFAULT-VALUE}).")
+    long warmupEvents;
+
     @Option(names = "--kafka", paramLabel = "SERVERS",
-            description = "Use this Kafka instead of starting a local broker; the benchmark creates, then deletes, a topic of its own.")
+            description = "Use this Kafka instead of starting a local broker; the benchmark creates, then deletes, topics of its own.")
     String kafka;
 
     @Option(names = "--clickhouse", paramLabel = "URL",
@@ -90,9 +96,9 @@ final class JobBenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (events < 1 || parallelism < 1 || checkpointSeconds < 0 || timeoutMinutes < 1) {
+        if (events < 1 || parallelism < 1 || checkpointSeconds < 0 || timeoutMinutes < 1 || warmupEvents < 0) {
             throw new IllegalArgumentException("--events, --parallelism and --timeout-minutes must be at least 1, "
-                    + "--checkpoint-seconds at least 0");
+                    + "--checkpoint-seconds and --warmup-events at least 0");
         }
         String run = Long.toString(System.currentTimeMillis(), 36);
         Deque<AutoCloseable> cleanUp = new ArrayDeque<>();
@@ -103,24 +109,30 @@ final class JobBenchCommand implements Callable<Integer> {
                     .asMap());
 
             String topic = "bench.stripe.events." + run;
-            Console.step("creating topic " + topic + " as " + Topics.STRIPE_EVENTS + " is specified");
+            String warmupTopic = topic + ".warmup";
+            Console.step("creating topic " + topic + (warmupEvents > 0 ? " and " + warmupTopic : "") + " as "
+                    + Topics.STRIPE_EVENTS + " is specified");
             TopicSpec spec = TopicSpecs.load().get(Topics.STRIPE_EVENTS);
-            TopicProvisioner.provision(bootstrap, List.of(new TopicSpec(topic, spec.description(), spec.partitions(),
-                    spec.replicationFactor(), spec.config())), TopicProvisioner.DEFAULT_TIMEOUT);
-            cleanUp.push(() -> deleteTopic(bootstrap, topic));
+            for (String name : warmupEvents > 0 ? List.of(topic, warmupTopic) : List.of(topic)) {
+                TopicProvisioner.provision(bootstrap, List.of(new TopicSpec(name, spec.description(), spec.partitions(),
+                        spec.replicationFactor(), spec.config())), TopicProvisioner.DEFAULT_TIMEOUT);
+                cleanUp.push(() -> deleteTopic(bootstrap, name));
+            }
 
             ClickHouseConfig ch = server.withDatabase("bench_job_" + run);
-            Console.step("migrating a fresh database " + ch.database() + " at " + ch.url());
-            new ClickHouseMigrator(ch).migrate();
-            cleanUp.push(() -> dropDatabase(ch));
+            ClickHouseConfig warmupCh = server.withDatabase("bench_job_" + run + "_warmup");
+            for (ClickHouseConfig db : warmupEvents > 0 ? List.of(ch, warmupCh) : List.of(ch)) {
+                Console.step("migrating a fresh database " + db.database() + " at " + db.url());
+                new ClickHouseMigrator(db).migrate();
+                cleanUp.push(() -> dropDatabase(db));
+            }
 
-            DeliveryMix mix = prefill(bootstrap, topic);
+            DeliveryMix mix = prefill(bootstrap, topic, events, seed);
+            if (warmupEvents > 0) {
+                prefill(bootstrap, warmupTopic, warmupEvents, seed + 1);
+            }
 
-            JobConfig job = JobConfig.fromEnv(EnvOverrides.fromSystem()
-                    .set(JobConfig.ENV_KAFKA_BOOTSTRAP_SERVERS, bootstrap)
-                    .set(JobConfig.ENV_TOPIC, topic)
-                    .set(JobConfig.ENV_CONSUMER_GROUP, "paypulse-bench-" + run)
-                    .asMap());
+            JobConfig job = jobConfig(bootstrap, topic, "paypulse-bench-" + run);
             Path checkpoints = Files.createTempDirectory("paypulse-bench-checkpoints-");
             JobThroughputBenchmark.Settings settings = new JobThroughputBenchmark.Settings(job, ch, parallelism,
                     checkpointSeconds == 0 ? null : Duration.ofSeconds(checkpointSeconds), checkpoints,
@@ -130,6 +142,11 @@ final class JobBenchCommand implements Callable<Integer> {
             Throughput readOnly;
             LandedRows landed;
             try (JobThroughputBenchmark bench = JobThroughputBenchmark.start(settings, Console::done)) {
+                if (warmupEvents > 0) {
+                    warmUp(bench.over(jobConfig(bootstrap, warmupTopic, "paypulse-bench-" + run + "-warmup"), warmupCh));
+                    // Gone before the timed runs, so that its background merges do not share their CPU.
+                    dropDatabase(warmupCh);
+                }
                 Console.step("running the full job (parallelism " + parallelism + ", load average "
                         + loadAverage() + ")");
                 Optional<Duration> clickHouseCpuBefore = clickHouseCpu();
@@ -152,7 +169,27 @@ final class JobBenchCommand implements Callable<Integer> {
         }
     }
 
-    private DeliveryMix prefill(String bootstrap, String topic) {
+    /** Each job once over the warm-up topic, timed but not reported, so the measured runs find the code compiled. */
+    private void warmUp(JobThroughputBenchmark warm) throws Exception {
+        try (warm) {
+            Console.step(String.format("warming up: the three jobs over %,d other deliveries, not measured", warmupEvents));
+            Throughput full = warm.fullJob(warmupEvents);
+            Throughput parseOnly = warm.parseOnly(warmupEvents);
+            Throughput readOnly = warm.readOnly(warmupEvents);
+            Console.done(String.format("warm-up done (full %,.0f/s, parse-only %,.0f/s, read-only %,.0f/s while compiling)",
+                    full.eventsPerSecond(), parseOnly.eventsPerSecond(), readOnly.eventsPerSecond()));
+        }
+    }
+
+    private static JobConfig jobConfig(String bootstrap, String topic, String consumerGroup) {
+        return JobConfig.fromEnv(EnvOverrides.fromSystem()
+                .set(JobConfig.ENV_KAFKA_BOOTSTRAP_SERVERS, bootstrap)
+                .set(JobConfig.ENV_TOPIC, topic)
+                .set(JobConfig.ENV_CONSUMER_GROUP, consumerGroup)
+                .asMap());
+    }
+
+    private DeliveryMix prefill(String bootstrap, String topic, long events, long seed) {
         Console.step(String.format("pre-filling %s with %,d deliveries", topic, events));
         DeliveryMix mix = new DeliveryMix(seed);
         long started = System.nanoTime();
