@@ -114,10 +114,12 @@ final class JobBenchCommand implements Callable<Integer> {
                     + Topics.STRIPE_EVENTS + " is specified");
             TopicSpec spec = TopicSpecs.load().get(Topics.STRIPE_EVENTS);
             for (String name : warmupEvents > 0 ? List.of(topic, warmupTopic) : List.of(topic)) {
-                TopicProvisioner.provision(bootstrap, List.of(new TopicSpec(name, spec.description(), spec.partitions(),
-                        spec.replicationFactor(), spec.config())), TopicProvisioner.DEFAULT_TIMEOUT);
-                cleanUp.push(() -> deleteTopic(bootstrap, name));
+                provision(bootstrap, spec, name, cleanUp);
             }
+            // The job reports its own counters to Kafka as in production; a topic of the run's own keeps them
+            // out of a real paypulse.metrics when --kafka names a shared cluster.
+            String metricsTopic = "bench.paypulse.metrics." + run;
+            provision(bootstrap, TopicSpecs.load().get(Topics.PAYPULSE_METRICS), metricsTopic, cleanUp);
 
             ClickHouseConfig ch = server.withDatabase("bench_job_" + run);
             ClickHouseConfig warmupCh = server.withDatabase("bench_job_" + run + "_warmup");
@@ -132,7 +134,7 @@ final class JobBenchCommand implements Callable<Integer> {
                 prefill(bootstrap, warmupTopic, warmupEvents, seed + 1);
             }
 
-            JobConfig job = jobConfig(bootstrap, topic, "paypulse-bench-" + run);
+            JobConfig job = jobConfig(bootstrap, topic, metricsTopic, "paypulse-bench-" + run);
             Path checkpoints = Files.createTempDirectory("paypulse-bench-checkpoints-");
             JobThroughputBenchmark.Settings settings = new JobThroughputBenchmark.Settings(job, ch, parallelism,
                     checkpointSeconds == 0 ? null : Duration.ofSeconds(checkpointSeconds), checkpoints,
@@ -143,7 +145,8 @@ final class JobBenchCommand implements Callable<Integer> {
             LandedRows landed;
             try (JobThroughputBenchmark bench = JobThroughputBenchmark.start(settings, Console::done)) {
                 if (warmupEvents > 0) {
-                    warmUp(bench.over(jobConfig(bootstrap, warmupTopic, "paypulse-bench-" + run + "-warmup"), warmupCh));
+                    warmUp(bench.over(jobConfig(bootstrap, warmupTopic, metricsTopic,
+                            "paypulse-bench-" + run + "-warmup"), warmupCh));
                     // Gone before the timed runs, so that its background merges do not share their CPU.
                     dropDatabase(warmupCh);
                 }
@@ -181,10 +184,17 @@ final class JobBenchCommand implements Callable<Integer> {
         }
     }
 
-    private static JobConfig jobConfig(String bootstrap, String topic, String consumerGroup) {
+    private static void provision(String bootstrap, TopicSpec spec, String name, Deque<AutoCloseable> cleanUp) {
+        TopicProvisioner.provision(bootstrap, List.of(new TopicSpec(name, spec.description(), spec.partitions(),
+                spec.replicationFactor(), spec.config())), TopicProvisioner.DEFAULT_TIMEOUT);
+        cleanUp.push(() -> deleteTopic(bootstrap, name));
+    }
+
+    private static JobConfig jobConfig(String bootstrap, String topic, String metricsTopic, String consumerGroup) {
         return JobConfig.fromEnv(EnvOverrides.fromSystem()
                 .set(JobConfig.ENV_KAFKA_BOOTSTRAP_SERVERS, bootstrap)
                 .set(JobConfig.ENV_TOPIC, topic)
+                .set(JobConfig.ENV_METRICS_TOPIC, metricsTopic)
                 .set(JobConfig.ENV_CONSUMER_GROUP, consumerGroup)
                 .asMap());
     }
