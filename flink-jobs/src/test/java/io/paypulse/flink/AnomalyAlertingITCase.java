@@ -181,8 +181,12 @@ class AnomalyAlertingITCase {
             assertTrue(pages.get(0).summary().startsWith("No Stripe webhooks reached paypulse since "),
                     pages.get(0).summary());
             assertEquals("critical", pages.get(0).severity());
-            // The silence goes on for several more buckets: still one page.
-            Thread.sleep(4 * bucket.toMillis());
+            // The silence goes on for several more buckets: still one page. Completed checkpoints (one per second)
+            // show the job kept running through them, where a sleep alone would not on a starved machine.
+            int pagedAt = newestCheckpoint(checkpoints).orElse(0);
+            long buckets = 4;
+            await(buckets + " more buckets of silence, checkpointed",
+                    () -> newestCheckpoint(checkpoints).orElse(0) >= pagedAt + buckets * bucket.toSeconds());
             assertEquals(1, pagerDuty.requests().size());
             assertEquals(1, pagerDuty.openIncidents());
             assertEquals(List.of(), pagerDuty.violations());
