@@ -6,8 +6,11 @@ import java.io.Serializable;
  * Turns one stream element into the values of one ClickHouse row, one value per column of
  * {@link ClickHouseSink.Builder#columns}, in the same order.
  *
- * <p>Java types that clickhouse-jdbc 0.9 writes exactly (checked against a real server, in a JVM
- * whose time zone is not UTC):
+ * <p>Java types the sink writes exactly in RowBinary, with ClickHouse's Java client 0.9. The job's tests
+ * check {@code String}, {@code Instant} (also in a {@code Nullable(DateTime)}), {@code Boolean},
+ * {@code Long} for {@code UInt64}, {@code Integer} for {@code UInt16/32} and {@code Double} against a real
+ * server; the rest are the client's mappings. Time values are written as epoch instants, so the JVM's
+ * time zone does not matter:
  * <ul>
  *   <li>{@code String} for {@code String}, {@code LowCardinality(String)} and {@code Enum8/16} (by name);</li>
  *   <li>{@code java.time.Instant} for {@code DateTime64(3, 'UTC')} (to the millisecond) and

@@ -16,7 +16,8 @@ import org.apache.flink.api.connector.sink2.SinkWriter;
 import org.apache.flink.api.connector.sink2.WriterInitContext;
 
 /**
- * Writes a stream into one ClickHouse table over HTTP (clickhouse-jdbc), in batches, and loses no
+ * Writes a stream into one ClickHouse table over HTTP, in batches in the RowBinary format (with ClickHouse's
+ * Java client, client-v2, which clickhouse-jdbc is built on), and loses no
  * row while ClickHouse is slow or down: at-least-once delivery into idempotent tables, which makes
  * the table's content effectively exactly once.
  *
@@ -50,8 +51,9 @@ import org.apache.flink.api.connector.sink2.WriterInitContext;
  *       writer waits, so an outage longer than the checkpoint timeout also fails checkpoints, and
  *       with Flink's default tolerance of none, restarts the job: that loses nothing either.</li>
  *   <li><b>Failures retrying cannot fix fail the job</b> with a {@link ClickHouseSinkException}
- *       naming the table and ClickHouse's error code: a missing table or column, a value ClickHouse
- *       cannot parse for its column, refused credentials. An element the {@link ClickHouseRowMapper}
+ *       naming the table and ClickHouse's error code: a missing table or column, a value that does
+ *       not fit its column (a Java type the client cannot write there, or a value ClickHouse refuses),
+ *       refused credentials. An element the {@link ClickHouseRowMapper}
  *       cannot convert is dropped and counted instead, so one bad event cannot stop the pipeline.</li>
  *   <li><b>Effectively once.</b> A restart replays what the sources read after the last checkpoint,
  *       some of which may already be in ClickHouse, and a retry after a lost response repeats an

@@ -151,6 +151,49 @@ class ClickHouseSinkITCase {
     }
 
     @Test
+    void aColumnTheTableDoesNotHaveFailsTheJobWithAMessageNamingIt() throws Exception {
+        StreamExecutionEnvironment env = env(1);
+        List<String> columns = new java.util.ArrayList<>(DeclineRateRow.COLUMNS);
+        columns.set(3, "no_such_column");
+        rows(env, 10).sinkTo(sink().columns(columns).maxBatchRows(1000).flushInterval(Duration.ofHours(1)).build())
+                .name("ClickHouse " + TABLE);
+
+        Exception failure = assertThrows(Exception.class, () -> env.execute("missing column"));
+
+        ClickHouseSinkException cause = ExceptionUtils.findThrowable(failure, ClickHouseSinkException.class)
+                .orElseThrow(() -> new AssertionError("no ClickHouseSinkException in the job failure", failure));
+        assertEquals(db.name() + "." + TABLE, cause.table());
+        assertEquals(47, cause.errorCode());
+        assertEquals("UNKNOWN_IDENTIFIER", cause.errorName());
+        assertTrue(cause.getMessage().startsWith("ClickHouse refused the insert of 10 rows into " + db.name() + "."
+                + TABLE + " with code 47 (UNKNOWN_IDENTIFIER"), cause.getMessage());
+        assertTrue(cause.getMessage().contains("make columns(...) match the table"), cause.getMessage());
+        assertEquals(List.of(), db.readFinal(TABLE));
+    }
+
+    @Test
+    void aValueOfTheWrongJavaTypeFailsTheJobWithoutRetrying() throws Exception {
+        StreamExecutionEnvironment env = env(1);
+        // "attempts" is UInt64: a String there is a broken mapper, which no retry can fix.
+        rows(env, 10).sinkTo(sink().rowMapper(row -> {
+            Object[] values = DeclineRateRow.toColumnValues(row);
+            values[4] = "many";
+            return values;
+        }).maxBatchRows(1000).flushInterval(Duration.ofHours(1)).build()).name("ClickHouse " + TABLE);
+
+        Exception failure = assertThrows(Exception.class, () -> env.execute("wrong type"));
+
+        ClickHouseSinkException cause = ExceptionUtils.findThrowable(failure, ClickHouseSinkException.class)
+                .orElseThrow(() -> new AssertionError("no ClickHouseSinkException in the job failure", failure));
+        assertEquals(0, cause.errorCode());
+        assertTrue(cause.getMessage().startsWith("Inserting 10 rows into " + db.name() + "." + TABLE + " failed with "),
+                cause.getMessage());
+        assertTrue(cause.getMessage().contains("which retrying cannot fix: check that the rowMapper returns the Java "
+                + "types listed in ClickHouseRowMapper's Javadoc"), cause.getMessage());
+        assertEquals(List.of(), db.readFinal(TABLE));
+    }
+
+    @Test
     void aMapperThatReturnsTooFewValuesFailsTheJob() {
         StreamExecutionEnvironment env = env(1);
         rows(env, 10).sinkTo(sink().rowMapper(row -> new Object[] {row.windowStart(), row.cardBrand()}).build())

@@ -26,7 +26,7 @@ public final class ClickHouseSinkWriter<T> implements SinkWriter<T> {
     private final RowBatch batch;
     private final ClickHouseSinkMetrics metrics;
     private final InsertRetryLoop retryLoop;
-    private final JdbcBatchInsert insert;
+    private final RowBinaryBatchInsert insert;
     private ScheduledFuture<?> flushTimer;
     private long lastDropLogAtMs = Long.MIN_VALUE;
     private boolean closed;
@@ -40,7 +40,7 @@ public final class ClickHouseSinkWriter<T> implements SinkWriter<T> {
         this.batch = new RowBatch(settings.maxBatchRows(), settings.flushIntervalMs());
         this.metrics = new ClickHouseSinkMetrics(context.metricGroup(), batch::size);
         this.retryLoop = new InsertRetryLoop(settings, metrics);
-        this.insert = new JdbcBatchInsert(settings);
+        this.insert = new RowBinaryBatchInsert(settings);
         LOG.info("event=clickhouse_sink_writer_opened table={} subtask={} url={} max_batch_rows={} "
                         + "flush_interval_ms={} max_retry_backoff_ms={} retry_timeout_ms={}",
                 settings.qualifiedTable(), context.getTaskInfo().getIndexOfThisSubtask(), settings.url(),

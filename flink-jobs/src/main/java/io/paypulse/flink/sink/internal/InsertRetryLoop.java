@@ -2,7 +2,6 @@ package io.paypulse.flink.sink.internal;
 
 import io.paypulse.flink.sink.ClickHouseSinkException;
 import java.nio.channels.ClosedByInterruptException;
-import java.sql.SQLException;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
@@ -58,7 +57,7 @@ final class InsertRetryLoop {
                             table, attempt, rows.size(), elapsedMs);
                 }
                 return;
-            } catch (SQLException | RuntimeException e) {
+            } catch (Exception e) {
                 if (wasInterrupted(e)) {
                     target.discardConnection();
                     InterruptedException interrupted = new InterruptedException("interrupted while inserting into "
