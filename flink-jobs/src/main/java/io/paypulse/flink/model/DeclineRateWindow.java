@@ -48,7 +48,7 @@ public record DeclineRateWindow(
         return attempts == 0 ? 0.0 : (double) declined / attempts;
     }
 
-    /** Values for {@link #COLUMNS}, typed for clickhouse-jdbc (DateTime columns as {@link Instant}). */
+    /** Values for {@link #COLUMNS} in the Java types the ClickHouse sink writes (DateTime as {@link Instant}). */
     public Object[] toColumnValues() {
         return new Object[] {Instant.ofEpochSecond(windowStart), dimensionSet, paymentMethodType, cardBrand,
                 cardCountry, cardFunding, currency, failureCode, networkDeclineCode, account, attempts, approved,

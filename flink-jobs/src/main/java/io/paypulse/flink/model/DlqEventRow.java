@@ -25,7 +25,7 @@ public record DlqEventRow(long receivedAtMillis, String reason, int sizeBytes, S
     public static final List<String> COLUMNS =
             List.of("received_at", "reason", "size_bytes", "bridge_instance", "partition", "offset");
 
-    /** Values for {@link #COLUMNS}, typed for clickhouse-jdbc. */
+    /** Values for {@link #COLUMNS} in the Java types the ClickHouse sink writes. */
     public Object[] toColumnValues() {
         return new Object[] {Instant.ofEpochMilli(receivedAtMillis), reason, sizeBytes, bridgeInstance, partition, offset};
     }

@@ -34,7 +34,7 @@ public record LateEvent(
     public static final List<String> COLUMNS = List.of("event_id", "type", "created", "received_at",
             "window_start", "window_end", "watermark", "reason");
 
-    /** Values for {@link #COLUMNS}, typed for clickhouse-jdbc (DateTime columns as {@link Instant}). */
+    /** Values for {@link #COLUMNS} in the Java types the ClickHouse sink writes (DateTime as {@link Instant}). */
     public Object[] toColumnValues() {
         return new Object[] {eventId, type, Instant.ofEpochSecond(created), Instant.ofEpochMilli(receivedAtMillis),
                 Instant.ofEpochSecond(windowStart), Instant.ofEpochSecond(windowEnd), Instant.ofEpochMilli(watermarkMillis),

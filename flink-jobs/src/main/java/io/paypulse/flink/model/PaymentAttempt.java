@@ -57,7 +57,7 @@ public record PaymentAttempt(
         return created;
     }
 
-    /** Values for {@link #COLUMNS}, typed for clickhouse-jdbc (DateTime columns as {@link Instant}). */
+    /** Values for {@link #COLUMNS} in the Java types the ClickHouse sink writes (DateTime as {@link Instant}). */
     public Object[] toColumnValues() {
         return new Object[] {chargeId, eventId, status, amount, currency, paymentMethodType, cardBrand, cardCountry,
                 cardFunding, outcomeType, failureCode, networkDeclineCode, account, Instant.ofEpochSecond(created),

@@ -43,7 +43,7 @@ public record SettlementTimeWindow(
         return paid == 0 ? 0.0 : (double) sumSeconds / paid;
     }
 
-    /** Values for {@link #COLUMNS}, typed for clickhouse-jdbc (DateTime columns as {@link Instant}). */
+    /** Values for {@link #COLUMNS} in the Java types the ClickHouse sink writes (DateTime as {@link Instant}). */
     public Object[] toColumnValues() {
         return new Object[] {Instant.ofEpochSecond(windowStart), dimensionSet, currency, method, payouts, paid, failed,
                 sumSeconds, maxSeconds, p50Seconds, p95Seconds, sketch, version};

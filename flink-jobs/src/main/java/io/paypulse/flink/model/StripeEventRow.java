@@ -30,7 +30,7 @@ public record StripeEventRow(
     public static final List<String> COLUMNS = List.of("event_id", "type", "created", "api_version", "account",
             "livemode", "received_at", "bridge_instance", "payload", "version");
 
-    /** Values for {@link #COLUMNS}, typed for clickhouse-jdbc (DateTime columns as {@link Instant}). */
+    /** Values for {@link #COLUMNS} in the Java types the ClickHouse sink writes (DateTime as {@link Instant}). */
     public Object[] toColumnValues() {
         return new Object[] {eventId, type, Instant.ofEpochSecond(created), apiVersion, account, livemode,
                 Instant.ofEpochMilli(receivedAtMillis), bridgeInstance, payload, version};

@@ -40,7 +40,7 @@ public record WebhookLatencyWindow(
         return events == 0 ? 0.0 : (double) sumMs / events;
     }
 
-    /** Values for {@link #COLUMNS}, typed for clickhouse-jdbc (DateTime columns as {@link Instant}). */
+    /** Values for {@link #COLUMNS} in the Java types the ClickHouse sink writes (DateTime as {@link Instant}). */
     public Object[] toColumnValues() {
         return new Object[] {Instant.ofEpochSecond(windowStart), dimensionSet, eventType, events, sumMs, minMs, maxMs,
                 p50Ms, p90Ms, p99Ms, sketch, version};

@@ -13,7 +13,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Failures shaped as clickhouse-jdbc 0.9 reports them (checked against a real server: a stopped
- * server, a missing table, a value of the wrong type) are sorted into "retry" and "fail the job".
+ * server, a missing table, a value of the wrong type) are sorted into "retry" and "fail the job", and
+ * so are the same failures as the sink now sees them from ClickHouse's Java client underneath, without
+ * the JDBC wrapper.
  */
 class InsertFailureTest {
 
@@ -76,6 +78,23 @@ class InsertFailureTest {
     void aDriverErrorWithoutTransportCauseIsNotRetried() {
         assertEquals(new InsertFailure(false, "SQLException", 0, null, 0),
                 InsertFailure.classify(new SQLException("Unsupported data type: class java.lang.Thread", "HY000")));
+    }
+
+    @Test
+    void theJavaClientsOwnFailuresAreSortedTheSameWay() {
+        String missing = "Code: 60. DB::Exception: Table t.nope does not exist. (UNKNOWN_TABLE) (version 26.7.2.1)";
+        assertEquals(new InsertFailure(false, "ServerException", 60, "UNKNOWN_TABLE", 404),
+                InsertFailure.classify(new ServerException(60, missing, 404, "q")));
+        String parts = "Code: 252. DB::Exception: Too many parts. (TOO_MANY_PARTS) (version 26.7.2.1)";
+        assertEquals(new InsertFailure(true, "ServerException", 252, "TOO_MANY_PARTS", 500),
+                InsertFailure.classify(new ServerException(252, parts, 500, "q")));
+        assertEquals(new InsertFailure(true, "ConnectException", 0, null, 0), InsertFailure.classify(
+                new ConnectionInitiationException("Failed to connect", new ConnectException("Connection refused"))));
+        assertEquals(new InsertFailure(true, "SocketTimeoutException", 0, null, 0), InsertFailure.classify(
+                new ClientException("Read timed out", new SocketTimeoutException("Read timed out"))));
+        // A value the client cannot write into its column (measured: "many" for a UInt64) is the mapper's bug.
+        assertEquals(new InsertFailure(false, "NumberFormatException", 0, null, 0),
+                InsertFailure.classify(new NumberFormatException("For input string: \"many\"")));
     }
 
     @Test
