@@ -58,7 +58,6 @@ final class JobBenchCommand implements Callable<Integer> {
 
     /** The ClickHouse this run started, if it started one; its CPU is reported next to the job's. */
     private LocalClickHouse localClickHouse;
-    private Optional<Double> clickHouseCpuMicrosPerEvent = Optional.empty();
 
     @Option(names = "--events", paramLabel = "N", defaultValue = "500000",
             description = "Deliveries to pre-fill, redeliveries included (default ${DEFAULT-VALUE}).")
@@ -143,6 +142,7 @@ final class JobBenchCommand implements Callable<Integer> {
             Throughput parseOnly;
             Throughput readOnly;
             LandedRows landed;
+            Optional<Double> clickHouseCpuMicrosPerEvent;
             try (JobThroughputBenchmark bench = JobThroughputBenchmark.start(settings, Console::done)) {
                 if (warmupEvents > 0) {
                     warmUp(bench.over(jobConfig(bootstrap, warmupTopic, metricsTopic,
@@ -166,7 +166,7 @@ final class JobBenchCommand implements Callable<Integer> {
                 readOnly = bench.readOnly(events);
                 Console.done(String.format("finished in %.1f s", readOnly.seconds()));
             }
-            return report(mix, full, parseOnly, readOnly, landed);
+            return report(mix, full, parseOnly, readOnly, landed, clickHouseCpuMicrosPerEvent);
         } finally {
             closeAll(cleanUp);
         }
@@ -219,7 +219,8 @@ final class JobBenchCommand implements Callable<Integer> {
         return mix;
     }
 
-    private int report(DeliveryMix mix, Throughput full, Throughput parseOnly, Throughput readOnly, LandedRows landed) {
+    private int report(DeliveryMix mix, Throughput full, Throughput parseOnly, Throughput readOnly, LandedRows landed,
+                       Optional<Double> clickHouseCpuMicrosPerEvent) {
         double ratio = full.eventsPerSecond() / parseOnly.eventsPerSecond();
         System.out.printf("job bench: events=%d parallelism=%d checkpoints=%s cores=%d seed=%d%n", events, parallelism,
                 checkpointSeconds == 0 ? "off" : checkpointSeconds + "s", Runtime.getRuntime().availableProcessors(),
