@@ -1,5 +1,6 @@
 package io.paypulse.cli;
 
+import io.paypulse.infra.Eventually;
 import io.paypulse.infra.FreePorts;
 import io.paypulse.infra.SharedInfra;
 import io.paypulse.infra.stripe.StripeEventSamples;
@@ -31,9 +32,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -53,7 +52,7 @@ class PaypulseCliITCase {
         Process bridge = paypulse(List.of("bridge", "--port", Integer.toString(port), "--kafka", kafka),
                 Map.of("STRIPE_WEBHOOK_SECRET", SECRET), log);
         try {
-            await("the bridge is ready", Duration.ofSeconds(60), () -> status(port, "/readyz") == 200);
+            Eventually.until("the bridge is ready", Duration.ofSeconds(60), () -> status(port, "/readyz") == 200);
             String payload = event("evt_cli_" + UUID.randomUUID());
             assertEquals(200, post(port, payload, StripeEventSamples.signatureHeader(payload, SECRET, now())).statusCode());
 
@@ -67,12 +66,12 @@ class PaypulseCliITCase {
                         + "\r\nContent-Length: " + body.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
                 out.write(body, 0, 100);
                 out.flush();
-                await("the request is in flight", Duration.ofSeconds(10),
+                Eventually.until("the request is in flight", Duration.ofSeconds(10),
                         () -> metrics(port).contains("paypulse_bridge_requests_in_flight 2.0")
                                 || metrics(port).contains("paypulse_bridge_requests_in_flight 1.0"));
 
                 bridge.destroy(); // SIGTERM
-                await("the bridge stops accepting connections", Duration.ofSeconds(20), () -> refused(port));
+                Eventually.until("the bridge stops accepting connections", Duration.ofSeconds(20), () -> refused(port));
                 out.write(body, 100, body.length - 100);
                 out.flush();
                 assertEquals("HTTP/1.1 200", new String(socket.getInputStream().readNBytes(12), StandardCharsets.US_ASCII));
@@ -136,20 +135,20 @@ class PaypulseCliITCase {
                 "--clickhouse-port", Integer.toString(clickHousePort), "--bridge-port", Integer.toString(bridgePort),
                 "--flink-ui-port", Integer.toString(flinkUiPort)), Map.of(), log);
         try {
-            await("run is up", Duration.ofSeconds(180), () -> {
+            Eventually.until("run is up", Duration.ofSeconds(180), () -> {
                 if (!run.isAlive()) {
                     throw new AssertionError("run exited early: " + Files.readString(log));
                 }
                 return Files.readString(log).contains("paypulse is running");
             });
-            await("the bridge is ready", Duration.ofSeconds(60), () -> status(bridgePort, "/readyz") == 200);
+            Eventually.until("the bridge is ready", Duration.ofSeconds(60), () -> status(bridgePort, "/readyz") == 200);
             String secret = Files.readString(data.resolve("webhook-secret")).strip();
             assertTrue(secret.startsWith("whsec_local_"));
             String id = "evt_run_" + UUID.randomUUID().toString().replace("-", "");
             String payload = event(id);
             assertEquals(200, post(bridgePort, payload, StripeEventSamples.signatureHeader(payload, secret, now())).statusCode());
             // Webhook → bridge → Kafka → Flink job → ClickHouse, with the payload redacted on the way.
-            await("the event reaches stripe_events", Duration.ofSeconds(60),
+            Eventually.until("the event reaches stripe_events", Duration.ofSeconds(60),
                     () -> "1\n".equals(query(clickHousePort, "SELECT count() FROM paypulse.stripe_events FINAL WHERE event_id = '"
                             + id + "'")));
             assertEquals("0\n", query(clickHousePort, "SELECT countIf(payload LIKE '%jenny.rosen@example.com%') FROM "
@@ -157,7 +156,7 @@ class PaypulseCliITCase {
             // Each table has a sink of its own, flushed on its own schedule.
             String attempts = "SELECT status, card_brand, card_country FROM paypulse.payment_attempts FINAL WHERE event_id = '"
                     + id + "'";
-            await("the charge reaches payment_attempts (log: " + log + ")", Duration.ofSeconds(60),
+            Eventually.until("the charge reaches payment_attempts (log: " + log + ")", Duration.ofSeconds(60),
                     () -> !query(clickHousePort, attempts).isEmpty());
             assertEquals("approved\tvisa\tBR\n", query(clickHousePort, attempts));
             assertTrue(http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + flinkUiPort + "/jobs/overview")).build(),
@@ -301,16 +300,6 @@ class PaypulseCliITCase {
 
     private static long now() {
         return Instant.now().getEpochSecond();
-    }
-
-    private static void await(String what, Duration deadline, Callable<Boolean> condition) throws Exception {
-        long stopAt = System.nanoTime() + deadline.toNanos();
-        while (!condition.call()) {
-            if (System.nanoTime() > stopAt) {
-                throw new AssertionError("timed out after " + deadline + " waiting until " + what);
-            }
-            LockSupport.parkNanos(Duration.ofMillis(200).toNanos());
-        }
     }
 
     static {

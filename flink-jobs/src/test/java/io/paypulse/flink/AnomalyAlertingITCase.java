@@ -1,5 +1,6 @@
 package io.paypulse.flink;
 
+import io.paypulse.infra.Eventually;
 import io.paypulse.alert.PagerDutyConfig;
 import io.paypulse.flink.config.AlertingConfig;
 import io.paypulse.flink.config.JobConfig;
@@ -25,7 +26,6 @@ import java.util.Map;
 import java.util.OptionalInt;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.function.BooleanSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -110,7 +110,8 @@ class AnomalyAlertingITCase {
 
             // A checkpoint taken after the resolve, then the job is stopped and started again from it.
             int resolvedAt = newestCheckpoint(checkpoints).orElseThrow();
-            await("a checkpoint after the resolve", () -> newestCheckpoint(checkpoints).orElse(0) > resolvedAt + 1);
+            Eventually.until("a checkpoint after the resolve", DEADLINE,
+                    () -> newestCheckpoint(checkpoints).orElse(0) > resolvedAt + 1);
         } finally {
             running.cancel().get(30, TimeUnit.SECONDS);
         }
@@ -185,7 +186,7 @@ class AnomalyAlertingITCase {
             // show the job kept running through them, where a sleep alone would not on a starved machine.
             int pagedAt = newestCheckpoint(checkpoints).orElse(0);
             long buckets = 4;
-            await(buckets + " more buckets of silence, checkpointed",
+            Eventually.until(buckets + " more buckets of silence, checkpointed", DEADLINE,
                     () -> newestCheckpoint(checkpoints).orElse(0) >= pagedAt + buckets * bucket.toSeconds());
             assertEquals(1, pagerDuty.requests().size());
             assertEquals(1, pagerDuty.openIncidents());
@@ -205,26 +206,10 @@ class AnomalyAlertingITCase {
     }
 
     private void awaitRows(String sql, String expected) throws Exception {
-        long deadline = System.nanoTime() + DEADLINE.toNanos();
-        List<String> rows = List.of();
-        while (System.nanoTime() < deadline) {
-            rows = db.rows(sql);
-            if (rows.equals(List.of(expected))) {
-                return;
-            }
-            Thread.sleep(200);
-        }
-        assertEquals(List.of(expected), rows, sql);
-    }
-
-    private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + DEADLINE.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for " + what);
-            }
-            Thread.sleep(100);
-        }
+        Eventually.get(DEADLINE, () -> {
+            assertEquals(List.of(expected), db.rows(sql), sql);
+            return null;
+        });
     }
 
     /** The highest n of the completed checkpoints {@code <job>/chk-n/_metadata} under {@code dir}. */

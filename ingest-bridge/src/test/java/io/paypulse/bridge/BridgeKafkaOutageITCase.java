@@ -1,5 +1,6 @@
 package io.paypulse.bridge;
 
+import io.paypulse.infra.Eventually;
 import io.paypulse.infra.LocalKafka;
 import io.paypulse.infra.stripe.StripeEventSamples;
 import io.paypulse.schemas.TopicProvisioner;
@@ -48,7 +49,7 @@ class BridgeKafkaOutageITCase {
                 }
 
                 kafka.stop();
-                Polling.await("/readyz reports Kafka unreachable", Duration.ofSeconds(30),
+                Eventually.until("/readyz reports Kafka unreachable", Duration.ofSeconds(30),
                         () -> webhooks.request("GET", "/readyz").statusCode() == 503);
                 for (int i = 0; i < 10; i++, sent++) {
                     HttpResponse<String> r = webhooks.send(event(sent), SECRET);
@@ -57,7 +58,7 @@ class BridgeKafkaOutageITCase {
                 }
 
                 kafka.start();
-                Polling.await("/readyz reports Kafka back", Duration.ofSeconds(60),
+                Eventually.until("/readyz reports Kafka back", Duration.ofSeconds(60),
                         () -> webhooks.request("GET", "/readyz").statusCode() == 200);
                 // Right after a restart the producer may still be reconnecting; Stripe would simply retry.
                 int afterRestart = 0;
@@ -105,11 +106,11 @@ class BridgeKafkaOutageITCase {
                         .getBytes(StandardCharsets.US_ASCII));
                 out.write(body, 0, body.length / 2);
                 out.flush();
-                Polling.await("the request is in flight", Duration.ofSeconds(10),
+                Eventually.until("the request is in flight", Duration.ofSeconds(10),
                         () -> bridge.metrics().scrapeText().contains("paypulse_bridge_requests_in_flight 1.0"));
 
                 CompletableFuture<Void> closing = CompletableFuture.runAsync(bridge::close);
-                Polling.await("the bridge stops accepting connections", Duration.ofSeconds(10), () -> {
+                Eventually.until("the bridge stops accepting connections", Duration.ofSeconds(10), () -> {
                     try (Socket probe = new Socket("127.0.0.1", port)) {
                         return false;
                     } catch (ConnectException refused) {

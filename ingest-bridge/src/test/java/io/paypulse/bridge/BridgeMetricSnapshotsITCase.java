@@ -1,5 +1,6 @@
 package io.paypulse.bridge;
 
+import io.paypulse.infra.Eventually;
 import io.paypulse.infra.SharedInfra;
 import io.paypulse.infra.stripe.StripeEventSamples;
 import io.paypulse.schemas.PipelineMetric;
@@ -62,7 +63,7 @@ class BridgeMetricSnapshotsITCase {
             assertEquals(400, webhooks.send("not json {", SECRET).statusCode());
             assertEquals(400, webhooks.send("{\"object\":\"event\"}", SECRET).statusCode());
             // A periodic snapshot arrives while the bridge runs.
-            Polling.await("a periodic snapshot with every accepted webhook", Duration.ofSeconds(30),
+            Eventually.until("a periodic snapshot with every accepted webhook", Duration.ofSeconds(30),
                     () -> snapshots(kafka, before, instance).values().stream().anyMatch(rows -> rows.contains(
                             "bridge_accepted_total||" + (double) accepted + "|counter")));
         } finally {

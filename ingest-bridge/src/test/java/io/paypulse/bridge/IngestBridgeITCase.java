@@ -1,5 +1,6 @@
 package io.paypulse.bridge;
 
+import io.paypulse.infra.Eventually;
 import io.paypulse.infra.SharedInfra;
 import io.paypulse.infra.stripe.StripeEventSamples;
 import io.paypulse.schemas.EnvelopeHeaders;
@@ -297,12 +298,11 @@ class IngestBridgeITCase {
     }
 
     private static int awaitStatus(String path, int wanted, Duration deadline) throws Exception {
-        long stopAt = System.nanoTime() + deadline.toNanos();
-        int status;
-        do {
-            status = webhooks.request("GET", path).statusCode();
-        } while (status != wanted && System.nanoTime() < stopAt && Polling.pause());
-        return status;
+        return Eventually.get(deadline, () -> {
+            int status = webhooks.request("GET", path).statusCode();
+            assertEquals(wanted, status, path);
+            return status;
+        });
     }
 
     private static double secretMatches(String index) throws Exception {

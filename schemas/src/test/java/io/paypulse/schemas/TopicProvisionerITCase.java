@@ -1,5 +1,6 @@
 package io.paypulse.schemas;
 
+import io.paypulse.infra.Eventually;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,5 +1,6 @@
 package io.paypulse.flink.sink;
 
+import io.paypulse.infra.Eventually;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -109,7 +110,7 @@ class ClickHouseSinkITCase {
 
         JobClient job = env.executeAsync("checkpoint flushes the sink");
         try {
-            Polling.await(Duration.ofSeconds(30), () -> {
+            Eventually.get(Duration.ofSeconds(30), () -> {
                 assertEquals(DeclineRateRow.first(50), db.readFinal(TABLE));
                 return null;
             });

@@ -1,5 +1,6 @@
 package io.paypulse.flink.sink;
 
+import io.paypulse.infra.Eventually;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -87,7 +88,7 @@ class ClickHouseSinkOutageITCase {
 
         JobClient job = env.executeAsync("sink outlives a ClickHouse outage");
         JobID id = job.getJobID();
-        Polling.await(Duration.ofSeconds(30), () -> {
+        Eventually.get(Duration.ofSeconds(30), () -> {
             assertTrue(db.rawCount(TABLE) > 0, "no rows written yet");
             return null;
         });
@@ -96,7 +97,7 @@ class ClickHouseSinkOutageITCase {
         long stoppedAt = System.nanoTime();
         long rowsBeforeOutage = ReportedMetrics.counter(METRICS, id, "clickhouseRowsSent");
         // The server stays away for a few seconds and many retries, while the job stays up.
-        Polling.await(Duration.ofSeconds(30), () -> {
+        Eventually.get(Duration.ofSeconds(30), () -> {
             assertTrue(ReportedMetrics.counter(METRICS, id, "clickhouseRetries") >= 10, "fewer than 10 retries so far");
             assertTrue(System.nanoTime() - stoppedAt >= TimeUnit.SECONDS.toNanos(3), "down for less than 3 s");
             return null;
