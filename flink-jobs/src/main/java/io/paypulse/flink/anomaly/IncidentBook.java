@@ -1,5 +1,7 @@
 package io.paypulse.flink.anomaly;
 
+import java.io.IOException;
+import java.io.ObjectInputStream;
 import java.io.Serial;
 import java.io.Serializable;
 import java.nio.charset.StandardCharsets;
@@ -41,7 +43,8 @@ public final class IncidentBook implements Serializable {
     static final int MAX_MEMBERS = 32;
 
     private final long windowSeconds;
-    private final long quietSeconds;
+    // Not final: a book checkpointed before this field existed restores it as 0 (see readObject).
+    private long quietSeconds;
     private final int resolveAfter;
     private final long cooldownSeconds;
     private final ArrayList<Incident> incidents = new ArrayList<>();
@@ -64,6 +67,19 @@ public final class IncidentBook implements Serializable {
         this.windowSeconds = windowSeconds;
         this.resolveAfter = resolveAfter;
         this.cooldownSeconds = cooldownSeconds;
+    }
+
+    /**
+     * A book from a checkpoint or savepoint written before {@code quietSeconds} existed reads it as 0,
+     * which would count every member as gone and resolve every open incident at the next verdict. Such
+     * a book keeps the quiet time it had then: {@code resolveAfter} windows.
+     */
+    @Serial
+    private void readObject(ObjectInputStream in) throws IOException, ClassNotFoundException {
+        in.defaultReadObject();
+        if (quietSeconds == 0) {
+            quietSeconds = resolveAfter * windowSeconds;
+        }
     }
 
     /** What a verdict changed: anomaly rows to write and alerts to send, in order. */

@@ -138,6 +138,34 @@ class IncidentBookTest {
     }
 
     @Test
+    void aBookCheckpointedBeforeItHadAQuietTimeKeepsItsOpenIncidentOpen() throws Exception {
+        IncidentBook book = new IncidentBook(60, 2, 600);
+        feed(book, rate(VISA_BR, "card_brand,card_country", 0, 0.38, 412, 0.06, true));
+        // As a book written before the field existed restores it.
+        java.lang.reflect.Field quiet = IncidentBook.class.getDeclaredField("quietSeconds");
+        quiet.setAccessible(true);
+        quiet.setLong(book, 0);
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
+            out.writeObject(book);
+        }
+        IncidentBook restored;
+        try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes.toByteArray()))) {
+            restored = (IncidentBook) in.readObject();
+        }
+        // Another series' verdict one window later: the Visa BR member has been quiet for one window only.
+        feed(restored, rate("card_brand=mastercard,card_country=US", "card_brand,card_country", 1, 0.06, 400, 0.06,
+                false));
+        assertEquals(1, restored.openIncidents());
+        assertEquals(0, resolves());
+        // Quiet for resolveAfter (2) windows: gone, so normal, so resolved, as before the field existed.
+        feed(restored, rate("card_brand=mastercard,card_country=US", "card_brand,card_country", 2, 0.06, 400, 0.06,
+                false));
+        assertEquals(0, restored.openIncidents());
+        assertEquals(1, resolves());
+    }
+
+    @Test
     void boundedNumberOfIncidents() {
         IncidentBook book = new IncidentBook(60, 1000, 1800);
         for (int i = 0; i < 3 * IncidentBook.MAX_INCIDENTS; i++) {
