@@ -67,8 +67,6 @@ final class BridgeBenchCommand implements Callable<Integer> {
 
     private static final String SECRET = "whsec_bench_" + Long.toHexString(System.nanoTime());
 
-    /** The local broker, when this run started one: its CPU is reported next to this JVM's. */
-    private LocalKafka localKafka;
 
     @Override
     public Integer call() throws Exception {
@@ -82,7 +80,6 @@ final class BridgeBenchCommand implements Callable<Integer> {
                 Console.step("starting a local Kafka broker");
                 // Full JIT: the broker's steady-state cost is part of what is measured, not its start-up time.
                 local = LocalKafka.builder().jvmOption("-XX:TieredStopAtLevel=4").jvmOption("-Xmx1g").build().start();
-                localKafka = local;
                 bootstrap = local.bootstrapServers();
             }
             TopicProvisioner.provision(bootstrap, TopicSpecs.load().all(), TopicProvisioner.DEFAULT_TIMEOUT);
@@ -98,7 +95,8 @@ final class BridgeBenchCommand implements Callable<Integer> {
                 Result baseline;
                 try {
                     Console.step("measuring the HTTP server with no work (" + concurrency + " in flight)");
-                    baseline = load(client, URI.create("http://127.0.0.1:" + BridgeHttpServer.localPort(noop) + "/webhooks/stripe"));
+                    URI noopUri = URI.create("http://127.0.0.1:" + BridgeHttpServer.localPort(noop) + "/webhooks/stripe");
+                    baseline = load(client, noopUri, local);
                 } finally {
                     noop.stop();
                 }
@@ -112,7 +110,7 @@ final class BridgeBenchCommand implements Callable<Integer> {
                         .set(BridgeConfig.ENV_PORT, "0")
                         .asMap()))) {
                     Console.step("measuring the bridge (" + concurrency + " in flight)");
-                    bridgeResult = load(client, bridge.webhookUri());
+                    bridgeResult = load(client, bridge.webhookUri(), local);
                 }
                 long onKafka = countRecords(bootstrap) - onKafkaBefore;
 
@@ -137,16 +135,17 @@ final class BridgeBenchCommand implements Callable<Integer> {
         }
     }
 
-    private Result load(HttpClient client, URI target) throws InterruptedException {
+    /** {@code broker}: the local broker when this run started one, so its CPU is reported next to this JVM's. */
+    private Result load(HttpClient client, URI target, LocalKafka broker) throws InterruptedException {
         WebhookSource source = new WebhookSource();
         run(client, target, source, Duration.ofSeconds(warmupSeconds), null);
         Latencies latencies = new Latencies(concurrency * 20_000 * Math.max(1, durationSeconds));
         long okBefore = source.ok.get();
-        Cpu cpuBefore = Cpu.now(localKafka);
+        Cpu cpuBefore = Cpu.now(broker);
         long started = System.nanoTime();
         run(client, target, source, Duration.ofSeconds(durationSeconds), latencies);
         double seconds = (System.nanoTime() - started) / 1e9;
-        Cpu cpu = Cpu.now(localKafka).minus(cpuBefore);
+        Cpu cpu = Cpu.now(broker).minus(cpuBefore);
         return new Result(source.ok.get() - okBefore, latencies.failed.get(), seconds, latencies, source.ok.get(), cpu);
     }
 

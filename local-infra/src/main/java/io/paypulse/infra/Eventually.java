@@ -37,7 +37,8 @@ public final class Eventually {
 
     /**
      * Polls {@code condition} until it is true; at the deadline, fails with an {@link AssertionError}
-     * saying what it waited for.
+     * saying what it waited for. Unlike {@link #get}, a condition that throws ends the wait at once, so a
+     * condition can fail fast (a process that died, say).
      */
     public static void until(String what, Duration timeout, Callable<Boolean> condition) throws Exception {
         long deadline = System.nanoTime() + timeout.toNanos();

@@ -31,10 +31,6 @@ final class EventIds {
         return id.append(digits.reverse()).toString();
     }
 
-    long issued() {
-        return sequence;
-    }
-
     /** A tag for a run, from the wall clock: different for runs started a millisecond apart. */
     static String tagFor(long wallMillis) {
         StringBuilder tag = new StringBuilder();

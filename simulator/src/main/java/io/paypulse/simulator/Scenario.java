@@ -60,8 +60,4 @@ public record Scenario(String name, String description, double ratePerMinute, do
     public Scenario withDelivery(DeliveryProfile profile) {
         return new Scenario(name, description, ratePerMinute, payoutsPerHour, speedUp, duration, profile, incidents);
     }
-
-    public Scenario withIncidents(List<Incident> list) {
-        return new Scenario(name, description, ratePerMinute, payoutsPerHour, speedUp, duration, delivery, list);
-    }
 }

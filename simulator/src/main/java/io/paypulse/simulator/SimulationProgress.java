@@ -22,13 +22,12 @@ import java.util.stream.Collectors;
  * @param duplicates       duplicate deliveries sent (same event id again)
  * @param late             deliveries minutes late (first or again)
  * @param inFlight         requests awaiting an answer, or waiting to be retried
- * @param queued           deliveries planned but not yet due or sent
  * @param behindMillis     how far (simulated) the oldest due delivery is overdue: the bridge is not keeping up
  */
 public record SimulationProgress(long simulatedMillis, long scenarioOffset, Phase phase, long events, long charges,
                                  long declines, long payouts, long requests, long accepted,
                                  Map<Integer, Long> rejectedByStatus, long retries, long lost, long eventsDelivered,
-                                 long duplicates, long late, long inFlight, long queued, long behindMillis) {
+                                 long duplicates, long late, long inFlight, long behindMillis) {
 
     public enum Phase { REPLAY, LIVE, FLUSHING, DONE }
 

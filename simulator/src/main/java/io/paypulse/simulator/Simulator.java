@@ -45,7 +45,6 @@ public final class Simulator {
     private volatile SimulatedClock clock;
     private volatile boolean stopRequested;
     private volatile SimulationProgress.Phase phase = SimulationProgress.Phase.REPLAY;
-    private volatile int queued;
     private volatile long behind;
 
     public Simulator(SimulatorConfig config, TrafficMix mix, LongSupplier wallMillis) {
@@ -126,7 +125,6 @@ public final class Simulator {
                     }
                 }
                 behind = next == null ? 0 : Math.max(0, now - next.dueMillis());
-                queued = queue.size();
                 if (c.wallNow() >= nextProgress) {
                     nextProgress += progressEvery.toMillis();
                     listener.progress(progress());
@@ -139,7 +137,6 @@ public final class Simulator {
                     if (slots.tryAcquire(50, TimeUnit.MILLISECONDS)) {
                         dispatch(queue.poll(), sender, slots);
                     }
-                    queued = queue.size();
                     if (c.wallNow() >= nextProgress) {
                         nextProgress += progressEvery.toMillis();
                         listener.progress(progress());
@@ -160,7 +157,6 @@ public final class Simulator {
             http.stop();
             phase = SimulationProgress.Phase.DONE;
         }
-        queued = queue.size();
         return progress();
     }
 
@@ -174,10 +170,6 @@ public final class Simulator {
         return Optional.ofNullable(clock);
     }
 
-    public SimulatorConfig config() {
-        return config;
-    }
-
     /** A snapshot of the counters; safe to call from any thread. */
     public SimulationProgress progress() {
         SimulatedClock c = clock;
@@ -186,7 +178,7 @@ public final class Simulator {
         return new SimulationProgress(now, offset, phase, stats.events.sum(), stats.charges.sum(), stats.declines.sum(),
                 stats.payouts.sum(), stats.requests.sum(), stats.accepted.sum(), stats.rejectedByStatus(),
                 stats.retries.sum(), stats.lost.sum(), stats.eventsDelivered.sum(), stats.duplicatesSent.sum(),
-                stats.lateSent.sum(), stats.inFlight.get() + stats.retrying.get(), queued, behind);
+                stats.lateSent.sum(), stats.inFlight.get() + stats.retrying.get(), behind);
     }
 
     private void plan(List<SimulatedEvent> events, DeliveryPlanner planner) {
@@ -201,7 +193,6 @@ public final class Simulator {
                 stats.payouts.increment();
             }
             List<Delivery> deliveries = planner.plan(e);
-            stats.deliveriesPlanned.add(deliveries.size());
             WebhookSender.EventOutcome outcome = new WebhookSender.EventOutcome(deliveries.size());
             for (Delivery d : deliveries) {
                 queue.add(new Pending(d, outcome));
@@ -222,7 +213,6 @@ public final class Simulator {
         switch (d.kind()) {
             case DUPLICATE -> stats.duplicatesSent.increment();
             case LATE_FIRST, LATE_REDELIVERY -> stats.lateSent.increment();
-            case BACKLOG -> stats.backlogSent.increment();
             default -> {
             }
         }

@@ -136,10 +136,6 @@ public record SimulatorConfig(URI url, String secret, Scenario scenario, long se
                 DEFAULT_MAX_ATTEMPTS, null);
     }
 
-    public SimulatorConfig withConcurrency(int n) {
-        return new SimulatorConfig(url, secret, scenario, seed, n, requestTimeout, maxAttempts, runTag);
-    }
-
     public SimulatorConfig withRunTag(String tag) {
         return new SimulatorConfig(url, secret, scenario, seed, concurrency, requestTimeout, maxAttempts, tag);
     }

@@ -13,16 +13,13 @@ final class SimulatorStats {
     final LongAdder charges = new LongAdder();
     final LongAdder declines = new LongAdder();
     final LongAdder payouts = new LongAdder();
-    final LongAdder deliveriesPlanned = new LongAdder();
     final LongAdder requests = new LongAdder();
     final LongAdder accepted = new LongAdder();
     final LongAdder retries = new LongAdder();
-    final LongAdder transportErrors = new LongAdder();
     final LongAdder eventsDelivered = new LongAdder();
     final LongAdder lost = new LongAdder();
     final LongAdder duplicatesSent = new LongAdder();
     final LongAdder lateSent = new LongAdder();
-    final LongAdder backlogSent = new LongAdder();
     final AtomicLong inFlight = new AtomicLong();
     final AtomicLong retrying = new AtomicLong();
     private final Map<Integer, LongAdder> rejected = new ConcurrentHashMap<>();
@@ -35,9 +32,5 @@ final class SimulatorStats {
         Map<Integer, Long> out = new TreeMap<>();
         rejected.forEach((status, n) -> out.put(status, n.sum()));
         return out;
-    }
-
-    long rejectedTotal() {
-        return rejected.values().stream().mapToLong(LongAdder::sum).sum();
     }
 }

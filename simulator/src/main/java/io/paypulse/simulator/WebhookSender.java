@@ -101,9 +101,6 @@ final class WebhookSender {
                 firstAnswer.run();
             }
         } else if (status == -1 || status == 408 || status == 429 || status >= 500) {
-            if (status == -1) {
-                stats.transportErrors.increment();
-            }
             failed(delivery, body, outcome, attempt, firstAnswer);
         } else {
             stats.rejected(status);

@@ -53,11 +53,6 @@ public final class EventBody {
         return methodDetails.getOrDefault(method, Map.of()).getOrDefault(field, "");
     }
 
-    /** The same fields with {@code stored} as the body to store. */
-    EventBody storing(String stored) {
-        return new EventBody(stored, text, integers, methodDetails);
-    }
-
     static Map<String, Map<String, String>> newMethodDetails() {
         return new HashMap<>(4);
     }

@@ -52,11 +52,6 @@ public record StripeEvent(
         return receivedAtMillis - createdMillis();
     }
 
-    /** The body as text. */
-    public String payloadText() {
-        return new String(payload, StandardCharsets.UTF_8);
-    }
-
     // A record compares arrays by reference; two events are equal when their bodies hold the same bytes.
     @Override
     public boolean equals(Object o) {

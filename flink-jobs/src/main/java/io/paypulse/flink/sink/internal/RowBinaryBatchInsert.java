@@ -82,9 +82,7 @@ final class RowBinaryBatchInsert implements BatchInsert, AutoCloseable {
 
     @Override
     public void discardConnection() {
-        Client open = client;
-        client = null;
-        columns = null;
+        Client open = detach();
         if (open == null) {
             return;
         }
@@ -100,12 +98,18 @@ final class RowBinaryBatchInsert implements BatchInsert, AutoCloseable {
 
     @Override
     public void close() {
-        Client open = client;
-        client = null;
-        columns = null;
+        Client open = detach();
         if (open != null) {
             open.close();
         }
+    }
+
+    /** Forgets the client and the column types it read; the next insert opens and reads afresh. */
+    private Client detach() {
+        Client open = client;
+        client = null;
+        columns = null;
+        return open;
     }
 
     private Client client() {
