@@ -111,14 +111,15 @@ final class JobBenchCommand implements Callable<Integer> {
             String warmupTopic = topic + ".warmup";
             Console.step("creating topic " + topic + (warmupEvents > 0 ? " and " + warmupTopic : "") + " as "
                     + Topics.STRIPE_EVENTS + " is specified");
-            TopicSpec spec = TopicSpecs.load().get(Topics.STRIPE_EVENTS);
+            TopicSpecs specs = TopicSpecs.load();
+            TopicSpec spec = specs.get(Topics.STRIPE_EVENTS);
             for (String name : warmupEvents > 0 ? List.of(topic, warmupTopic) : List.of(topic)) {
                 provision(bootstrap, spec, name, cleanUp);
             }
             // The job reports its own counters to Kafka as in production; a topic of the run's own keeps them
             // out of a real paypulse.metrics when --kafka names a shared cluster.
             String metricsTopic = "bench.paypulse.metrics." + run;
-            provision(bootstrap, TopicSpecs.load().get(Topics.PAYPULSE_METRICS), metricsTopic, cleanUp);
+            provision(bootstrap, specs.get(Topics.PAYPULSE_METRICS), metricsTopic, cleanUp);
 
             ClickHouseConfig ch = server.withDatabase("bench_job_" + run);
             ClickHouseConfig warmupCh = server.withDatabase("bench_job_" + run + "_warmup");

@@ -185,7 +185,7 @@ final class SimulationRun {
         String where = switch (p.phase()) {
             case REPLAY -> "replay " + DAY_HH_MM.format(Instant.ofEpochMilli(p.simulatedMillis())) + " UTC +"
                     + SimDurations.format(Duration.ofMinutes(p.scenarioOffset() / 60_000)) + " of "
-                    + config.scenario().duration().map(SimDurations::format).orElse("?") + " at " + trim(clock.speedUp()) + "x";
+                    + config.scenario().duration().map(SimDurations::format).orElse("?") + " at " + SimulateCommand.trim(clock.speedUp()) + "x";
             case FLUSHING -> "sending the last late deliveries";
             default -> "live " + HH_MM.format(Instant.ofEpochMilli(p.simulatedMillis())) + " UTC";
         };
@@ -258,7 +258,4 @@ final class SimulationRun {
         Console.info("");
     }
 
-    private static String trim(double v) {
-        return v == Math.rint(v) ? Long.toString((long) v) : Double.toString(v);
-    }
 }

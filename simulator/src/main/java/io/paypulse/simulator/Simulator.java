@@ -125,10 +125,7 @@ public final class Simulator {
                     }
                 }
                 behind = next == null ? 0 : Math.max(0, now - next.dueMillis());
-                if (c.wallNow() >= nextProgress) {
-                    nextProgress += progressEvery.toMillis();
-                    listener.progress(progress());
-                }
+                nextProgress = reportIfDue(nextProgress, c, progressEvery, listener);
             }
             if (!stopRequested) {
                 // The scenario is over: what Stripe would still deliver later (late retries) goes out now.
@@ -137,18 +134,12 @@ public final class Simulator {
                     if (slots.tryAcquire(50, TimeUnit.MILLISECONDS)) {
                         dispatch(queue.poll(), sender, slots);
                     }
-                    if (c.wallNow() >= nextProgress) {
-                        nextProgress += progressEvery.toMillis();
-                        listener.progress(progress());
-                    }
+                    nextProgress = reportIfDue(nextProgress, c, progressEvery, listener);
                 }
                 long drainUntil = c.wallNow() + DRAIN_TIMEOUT.toMillis();
                 while ((stats.inFlight.get() > 0 || stats.retrying.get() > 0) && c.wallNow() < drainUntil && !stopRequested) {
                     LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
-                    if (c.wallNow() >= nextProgress) {
-                        nextProgress += progressEvery.toMillis();
-                        listener.progress(progress());
-                    }
+                    nextProgress = reportIfDue(nextProgress, c, progressEvery, listener);
                 }
                 listener.scenarioEnded(progress());
             }
@@ -163,6 +154,15 @@ public final class Simulator {
     /** Asks {@link #run} to return soon; deliveries not yet sent are dropped (and not counted as lost). */
     public void stop() {
         stopRequested = true;
+    }
+
+    /** Tells the listener the progress once its time has come; returns when it is due next. */
+    private long reportIfDue(long nextProgress, SimulatedClock c, Duration every, Listener listener) {
+        if (c.wallNow() < nextProgress) {
+            return nextProgress;
+        }
+        listener.progress(progress());
+        return nextProgress + every.toMillis();
     }
 
     /** The clock of the running simulation, or empty before {@link #run} started it. */

@@ -167,7 +167,7 @@ public final class TrafficGenerator {
 
     private long amount(String currency) {
         long median = TrafficMix.MEDIAN_AMOUNT.getOrDefault(currency, 4_000L);
-        return Math.max("jpy".equals(currency) ? 50 : 50, Math.round(median * Math.exp(random.nextGaussian() * 0.8)));
+        return Math.max(50, Math.round(median * Math.exp(random.nextGaussian() * 0.8)));
     }
 
     private int poisson(double lambda) {
