@@ -26,6 +26,7 @@ import io.paypulse.flink.functions.StripeEventWatermarks;
 import io.paypulse.flink.functions.WebhookLatencyAggregate;
 import io.paypulse.flink.functions.WebhookLatencyWindowFunction;
 import io.paypulse.flink.model.DeclineRateWindow;
+import io.paypulse.flink.model.DimensionKey;
 import io.paypulse.flink.model.DimensionedAttempt;
 import io.paypulse.flink.model.LatencyObservation;
 import io.paypulse.flink.model.ParsedEvent;
@@ -187,8 +188,8 @@ public final class PaymentHealthJob {
     /** Decline counts per minute, once per configured dimension set, from on-time attempts. */
     public static SingleOutputStreamOperator<DeclineRateWindow> declineRates(DataStream<PaymentAttempt> attempts,
                                                                              JobConfig config) {
-        LocalWindowAggregator<DimensionedAttempt, DeclineCounts> preAggregate = new LocalWindowAggregator<>(
-                a -> a.key().id(), new DeclineRateAggregate(), JobConfig.WINDOW_SIZE);
+        LocalWindowAggregator<DimensionedAttempt, DimensionKey, DeclineCounts> preAggregate = new LocalWindowAggregator<>(
+                DimensionedAttempt::key, new DeclineRateAggregate(), JobConfig.WINDOW_SIZE);
         return attempts
                 .flatMap(new AttemptDimensions(config.dimensionSets()), Types.POJO(DimensionedAttempt.class))
                 .uid("attempt-dimension-sets").name("Attempts per dimension set")
@@ -206,8 +207,8 @@ public final class PaymentHealthJob {
     /** Webhook latency per minute, over all events and per event type, from on-time events. */
     public static SingleOutputStreamOperator<WebhookLatencyWindow> webhookLatency(DataStream<ParsedEvent> events,
                                                                                   JobConfig config) {
-        LocalWindowAggregator<LatencyObservation, LatencyAccumulator> preAggregate = new LocalWindowAggregator<>(
-                LatencyObservation::keyId, new WebhookLatencyAggregate(), JobConfig.WINDOW_SIZE);
+        LocalWindowAggregator<LatencyObservation, LatencyObservation.Key, LatencyAccumulator> preAggregate =
+                new LocalWindowAggregator<>(LatencyObservation::key, new WebhookLatencyAggregate(), JobConfig.WINDOW_SIZE);
         return events
                 .flatMap(new LatencyDimensions(), Types.POJO(LatencyObservation.class))
                 .uid("latency-dimension-sets").name("Latency per dimension set")

@@ -195,14 +195,23 @@ public final class EventBodyReader {
         }
     }
 
+    /**
+     * The path below {@code data.object} of a field the job reads, or null. Nested paths are constants:
+     * concatenating one for every field of {@code outcome} and {@code payment_method_details}, then
+     * hashing it to find it is not read, was a measurable share of the job's CPU.
+     */
     private static String path(int scope, String field) {
         if (field == null) {
             return null;
         }
         return switch (scope) {
             case OBJECT -> field;
-            case OUTCOME -> "outcome." + field;
-            case METHOD_DETAILS -> "payment_method_details." + field;
+            case OUTCOME -> switch (field) {
+                case "type" -> "outcome.type";
+                case "network_decline_code" -> "outcome.network_decline_code";
+                default -> null;
+            };
+            case METHOD_DETAILS -> "type".equals(field) ? "payment_method_details.type" : null;
             default -> null;
         };
     }

@@ -36,21 +36,26 @@ import java.util.TreeMap;
  * Each partial carries its window's last millisecond as its timestamp, so it lands in the same
  * window downstream.
  *
+ * <p>The key here only groups within this instance, so it can be any value with {@code equals} and
+ * {@code hashCode} (a record, say), and need not be the String the shuffle after it partitions by:
+ * building that String for every element cost more than the grouping itself.
+ *
  * @param <IN>  elements
+ * @param <K>   what elements are grouped by within a window
  * @param <ACC> the aggregate's accumulator, which is also what this operator emits
  */
-public final class LocalWindowAggregator<IN, ACC> extends AbstractStreamOperator<ACC>
+public final class LocalWindowAggregator<IN, K, ACC> extends AbstractStreamOperator<ACC>
         implements OneInputStreamOperator<IN, ACC> {
 
     private static final long serialVersionUID = 1L;
 
-    private final KeySelector<IN, String> key;
+    private final KeySelector<IN, K> key;
     private final AggregateFunction<IN, ACC, ?> aggregate;
     private final long windowMillis;
     /** Partials by window start, then key; sorted by window so the watermark flushes a prefix. */
-    private transient TreeMap<Long, Map<String, ACC>> partials;
+    private transient TreeMap<Long, Map<K, ACC>> partials;
 
-    public LocalWindowAggregator(KeySelector<IN, String> key, AggregateFunction<IN, ACC, ?> aggregate,
+    public LocalWindowAggregator(KeySelector<IN, K> key, AggregateFunction<IN, ACC, ?> aggregate,
                                  Duration windowSize) {
         this.key = key;
         this.aggregate = aggregate;
@@ -67,17 +72,17 @@ public final class LocalWindowAggregator<IN, ACC> extends AbstractStreamOperator
     public void processElement(StreamRecord<IN> element) throws Exception {
         IN value = element.getValue();
         long windowStart = TimeWindow.getWindowStartWithOffset(element.getTimestamp(), 0, windowMillis);
-        Map<String, ACC> window = partials.computeIfAbsent(windowStart, w -> new HashMap<>());
-        String k = key.getKey(value);
+        Map<K, ACC> window = partials.computeIfAbsent(windowStart, w -> new HashMap<>());
+        K k = key.getKey(value);
         ACC acc = window.get(k);
         window.put(k, aggregate.add(value, acc == null ? aggregate.createAccumulator() : acc));
     }
 
     @Override
     public void processWatermark(Watermark mark) throws Exception {
-        Iterator<Map.Entry<Long, Map<String, ACC>>> windows = partials.entrySet().iterator();
+        Iterator<Map.Entry<Long, Map<K, ACC>>> windows = partials.entrySet().iterator();
         while (windows.hasNext()) {
-            Map.Entry<Long, Map<String, ACC>> window = windows.next();
+            Map.Entry<Long, Map<K, ACC>> window = windows.next();
             long maxTimestamp = window.getKey() + windowMillis - 1;
             if (maxTimestamp > mark.getTimestamp()) {
                 break;
@@ -105,7 +110,7 @@ public final class LocalWindowAggregator<IN, ACC> extends AbstractStreamOperator
         partials.clear();
     }
 
-    private void emit(long timestamp, Map<String, ACC> window) {
+    private void emit(long timestamp, Map<K, ACC> window) {
         StreamRecord<ACC> record = new StreamRecord<>(null, timestamp);
         for (ACC acc : window.values()) {
             output.collect(record.replace(acc));

@@ -9,6 +9,14 @@ package io.paypulse.flink.model;
  */
 public record LatencyObservation(String dimensionSet, String eventType, long latencyMillis) {
 
+    /** Set and type, to group by within one parallel instance (a record: nothing is concatenated). */
+    public record Key(String dimensionSet, String eventType) {
+    }
+
+    public Key key() {
+        return new Key(dimensionSet, eventType);
+    }
+
     /** Partition key: set and type, joined by a character neither contains. */
     public String keyId() {
         return keyId(dimensionSet, eventType);

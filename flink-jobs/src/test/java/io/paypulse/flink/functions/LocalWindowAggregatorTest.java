@@ -71,7 +71,7 @@ class LocalWindowAggregatorTest {
     private static OneInputStreamOperatorTestHarness<DimensionedAttempt, DeclineCounts> harness() throws Exception {
         OneInputStreamOperatorTestHarness<DimensionedAttempt, DeclineCounts> harness =
                 new OneInputStreamOperatorTestHarness<>(new LocalWindowAggregator<>(
-                        (DimensionedAttempt a) -> a.key().id(), new DeclineRateAggregate(), Duration.ofMinutes(1)));
+                        DimensionedAttempt::key, new DeclineRateAggregate(), Duration.ofMinutes(1)));
         harness.open();
         return harness;
     }

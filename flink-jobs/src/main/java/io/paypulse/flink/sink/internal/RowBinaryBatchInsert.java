@@ -5,16 +5,12 @@ import com.clickhouse.client.api.data_formats.RowBinaryFormatWriter;
 import com.clickhouse.client.api.insert.InsertResponse;
 import com.clickhouse.client.api.insert.InsertSettings;
 import com.clickhouse.client.api.metadata.TableSchema;
-import com.clickhouse.data.ClickHouseColumn;
-import com.clickhouse.data.ClickHouseDataType;
 import com.clickhouse.data.ClickHouseFormat;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.time.Instant;
-import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
@@ -41,7 +37,6 @@ final class RowBinaryBatchInsert implements BatchInsert, AutoCloseable {
     private final InsertSettings insertSettings;
     private Client client;
     private TableSchema columns;
-    private boolean[] dateTime;
 
     RowBinaryBatchInsert(ClickHouseSinkSettings settings) {
         this.settings = settings;
@@ -69,12 +64,9 @@ final class RowBinaryBatchInsert implements BatchInsert, AutoCloseable {
         RowBinaryFormatWriter writer = new RowBinaryFormatWriter(out, schema, ClickHouseFormat.RowBinary);
         for (Object[] row : rows) {
             for (int i = 0; i < row.length; i++) {
-                Object value = row[i];
-                // The mapper contract gives DateTime columns as Instant; the client writes ZonedDateTime.
-                if (dateTime[i] && value instanceof Instant instant) {
-                    value = instant.atZone(ZoneOffset.UTC);
-                }
-                writer.setValue(i + 1, value);
+                // DateTime columns get Instants (the mapper contract), which the client writes as epoch seconds
+                // or ticks: the JVM's time zone plays no part.
+                writer.setValue(i + 1, row[i]);
             }
             writer.commitRow();
         }
@@ -136,14 +128,6 @@ final class RowBinaryBatchInsert implements BatchInsert, AutoCloseable {
             TableSchema described = open.getTableSchemaFromQuery("SELECT "
                     + settings.columns().stream().map(RowBinaryBatchInsert::quoted).collect(Collectors.joining(", "))
                     + " FROM " + quoted(settings.database()) + "." + quoted(settings.table()) + " LIMIT 0");
-            List<ClickHouseColumn> list = described.getColumns();
-            boolean[] isDateTime = new boolean[list.size()];
-            for (int i = 0; i < list.size(); i++) {
-                ClickHouseDataType type = list.get(i).getDataType();
-                isDateTime[i] = type == ClickHouseDataType.DateTime || type == ClickHouseDataType.DateTime32
-                        || type == ClickHouseDataType.DateTime64;
-            }
-            dateTime = isDateTime;
             columns = described;
         }
         return columns;
