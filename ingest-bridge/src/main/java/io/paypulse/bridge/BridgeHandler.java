@@ -140,7 +140,7 @@ final class BridgeHandler extends Handler.Abstract.NonBlocking {
             reject(response, done, result.rejection(), null);
             return;
         }
-        metrics.secretMatched.labelValues(Integer.toString(result.secretIndex())).inc();
+        metrics.secretMatched(result.secretIndex());
         StripeEventEnvelope envelope;
         try {
             envelope = StripeEventEnvelope.parse(body);

@@ -1,5 +1,7 @@
 package io.paypulse.bridge;
 
+import io.prometheus.metrics.core.datapoints.CounterDataPoint;
+import io.prometheus.metrics.core.datapoints.DistributionDataPoint;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.Gauge;
 import io.prometheus.metrics.core.metrics.Histogram;
@@ -7,6 +9,7 @@ import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot;
 import io.paypulse.schemas.PipelineMetric;
+import io.paypulse.schemas.Topics;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -67,10 +70,16 @@ public final class BridgeMetrics {
             .help("1 while the last Kafka reachability check succeeded, else 0.")
             .register(registry);
 
+    // The series every accepted webhook touches, looked up once: labelValues() hashes its labels on each call.
+    private final CounterDataPoint[] secretMatchedByIndex;
+    private final DistributionDataPoint produceLatencyEvents;
+    private final DistributionDataPoint produceLatencyDlq;
+
     public BridgeMetrics(int secretCount) {
         // Labels are pre-created so a scrape shows every series at zero from the start.
+        secretMatchedByIndex = new CounterDataPoint[secretCount];
         for (int i = 0; i < secretCount; i++) {
-            secretMatched.labelValues(Integer.toString(i));
+            secretMatchedByIndex[i] = secretMatched.labelValues(Integer.toString(i));
         }
         for (Rejection r : Rejection.values()) {
             rejected.labelValues(r.code());
@@ -81,8 +90,22 @@ public final class BridgeMetrics {
         for (String reason : new String[]{"kafka_timeout", "kafka_error"}) {
             unavailable.labelValues(reason);
         }
-        produceLatency.labelValues(io.paypulse.schemas.Topics.STRIPE_EVENTS);
-        produceLatency.labelValues(io.paypulse.schemas.Topics.STRIPE_EVENTS_DLQ);
+        produceLatencyEvents = produceLatency.labelValues(Topics.STRIPE_EVENTS);
+        produceLatencyDlq = produceLatency.labelValues(Topics.STRIPE_EVENTS_DLQ);
+    }
+
+    /** Counts a webhook verified by the secret at {@code index} of STRIPE_WEBHOOK_SECRET. */
+    void secretMatched(int index) {
+        secretMatchedByIndex[index].inc();
+    }
+
+    /** Observes how long Kafka took to acknowledge a record on {@code topic}. */
+    void produced(String topic, double seconds) {
+        switch (topic) {
+            case Topics.STRIPE_EVENTS -> produceLatencyEvents.observe(seconds);
+            case Topics.STRIPE_EVENTS_DLQ -> produceLatencyDlq.observe(seconds);
+            default -> produceLatency.labelValues(topic).observe(seconds);
+        }
     }
 
     /**

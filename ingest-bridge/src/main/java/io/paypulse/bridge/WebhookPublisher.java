@@ -68,7 +68,7 @@ final class WebhookPublisher implements AutoCloseable {
                 if (error != null) {
                     acked.completeExceptionally(error);
                 } else {
-                    metrics.produceLatency.labelValues(record.topic()).observe((System.nanoTime() - start) / 1e9);
+                    metrics.produced(record.topic(), (System.nanoTime() - start) / 1e9);
                     acked.complete(metadata);
                 }
             });
