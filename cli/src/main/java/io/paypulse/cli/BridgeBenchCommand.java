@@ -26,7 +26,9 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
@@ -44,9 +46,10 @@ import java.util.stream.Collectors;
 @Command(name = "bridge",
         mixinStandardHelpOptions = true,
         description = {
-                "Send signed webhooks over HTTP to a bridge backed by a real Kafka broker, at a fixed concurrency.",
-                "Reports accepted/s, p50/p99/max latency and whether Kafka holds exactly the accepted events; then",
-                "does the same against the same HTTP server answering 200 with no work, and prints the ratio."})
+                "Send signed webhooks over HTTP to a bridge backed by a real Kafka broker, at a fixed concurrency,",
+                "and to the same HTTP server answering 200 with no work, in alternating rounds after a warm-up.",
+                "Reports accepted/s, p50/p99/max latency, CPU per request, the ratio of the two, and whether Kafka",
+                "holds exactly the accepted events."})
 final class BridgeBenchCommand implements Callable<Integer> {
 
     @Option(names = "--concurrency", defaultValue = "64", description = "Requests in flight at once (default ${DEFAULT-VALUE}).")
@@ -57,6 +60,11 @@ final class BridgeBenchCommand implements Callable<Integer> {
 
     // 30 s, not less: measured on 2 cores, C2 was still compiling the bridge's path (a third of a core) 13 s into
     // a 5 s warm-up, so a short one measures the JIT, not the bridge (docs/benchmarks.md).
+    @Option(names = "--rounds", defaultValue = "4",
+            description = "Split the measured time into this many rounds, alternating the no-work server and the bridge, "
+                    + "so that a slow spell of the machine falls on both (default ${DEFAULT-VALUE}).")
+    int rounds;
+
     @Option(names = "--warmup-seconds", defaultValue = "30",
             description = "Unmeasured warm-up per target, long enough for the JIT to finish (default ${DEFAULT-VALUE}).")
     int warmupSeconds;
@@ -70,8 +78,9 @@ final class BridgeBenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (concurrency < 1 || durationSeconds < 1 || warmupSeconds < 0) {
-            throw new IllegalArgumentException("--concurrency and --duration-seconds must be at least 1, --warmup-seconds at least 0");
+        if (concurrency < 1 || durationSeconds < 1 || warmupSeconds < 0 || rounds < 1 || rounds > durationSeconds) {
+            throw new IllegalArgumentException("--concurrency and --duration-seconds must be at least 1, --warmup-seconds "
+                    + "at least 0, and --rounds between 1 and --duration-seconds");
         }
         LocalKafka local = null;
         try {
@@ -89,43 +98,50 @@ final class BridgeBenchCommand implements Callable<Integer> {
             client.setMaxConnectionsPerDestination(concurrency);
             client.setMaxRequestsQueuedPerDestination(concurrency * 4);
             client.start();
-            try {
-                Server noop = BridgeHttpServer.create("127.0.0.1", 0, new NoWork(), Duration.ofSeconds(5));
+            Server noop = BridgeHttpServer.create("127.0.0.1", 0, new NoWork(), Duration.ofSeconds(5));
+            // The bridge's tuning variables (BRIDGE_KAFKA_LINGER_MS, ...) apply, so they can be compared.
+            try (IngestBridge bridge = IngestBridge.start(BridgeConfig.fromEnv(EnvOverrides.fromSystem()
+                    .set(BridgeConfig.ENV_SECRETS, SECRET)
+                    .set(BridgeConfig.ENV_KAFKA, bootstrap)
+                    .set(BridgeConfig.ENV_BIND_HOST, "127.0.0.1")
+                    .set(BridgeConfig.ENV_PORT, "0")
+                    .asMap()))) {
                 noop.start();
-                Result baseline;
-                try {
-                    Console.step("measuring the HTTP server with no work (" + concurrency + " in flight)");
-                    URI noopUri = URI.create("http://127.0.0.1:" + BridgeHttpServer.localPort(noop) + "/webhooks/stripe");
-                    baseline = load(client, noopUri, local);
-                } finally {
-                    noop.stop();
-                }
-
-                Result bridgeResult;
-                // The bridge's tuning variables (BRIDGE_KAFKA_LINGER_MS, ...) apply, so they can be compared.
-                try (IngestBridge bridge = IngestBridge.start(BridgeConfig.fromEnv(EnvOverrides.fromSystem()
-                        .set(BridgeConfig.ENV_SECRETS, SECRET)
-                        .set(BridgeConfig.ENV_KAFKA, bootstrap)
-                        .set(BridgeConfig.ENV_BIND_HOST, "127.0.0.1")
-                        .set(BridgeConfig.ENV_PORT, "0")
-                        .asMap()))) {
-                    Console.step("measuring the bridge (" + concurrency + " in flight)");
-                    bridgeResult = load(client, bridge.webhookUri(), local);
+                Target baseline = new Target("no-work server",
+                        URI.create("http://127.0.0.1:" + BridgeHttpServer.localPort(noop) + "/webhooks/stripe"));
+                Target measured = new Target("bridge        ", bridge.webhookUri());
+                Duration warmup = Duration.ofSeconds(warmupSeconds);
+                Console.step("warming up the HTTP server with no work, then the bridge (" + warmupSeconds + " s each, "
+                        + concurrency + " in flight)");
+                run(client, baseline, warmup, null);
+                run(client, measured, warmup, null);
+                // Alternating short rounds, so that a slow spell of the machine falls on both targets alike.
+                Duration round = Duration.ofMillis(durationSeconds * 1000L / rounds);
+                List<Double> ratios = new ArrayList<>();
+                for (int r = 1; r <= rounds; r++) {
+                    Console.step("round " + r + " of " + rounds + ": " + round.toMillis() / 1000.0 + " s each");
+                    double baselineRate = measure(client, baseline, round, local);
+                    double bridgeRate = measure(client, measured, round, local);
+                    ratios.add(bridgeRate / baselineRate);
                 }
                 long onKafka = countRecords(bootstrap) - onKafkaBefore;
 
-                System.out.printf("bridge bench: concurrency=%d duration=%ds warmup=%ds cores=%d%n",
-                        concurrency, durationSeconds, warmupSeconds, Runtime.getRuntime().availableProcessors());
-                System.out.println(baseline.line("no-work server"));
-                System.out.println(bridgeResult.line("bridge        "));
-                System.out.println(baseline.cpuLine("no-work server"));
-                System.out.println(bridgeResult.cpuLine("bridge        "));
-                System.out.printf("ratio (bridge accepted/s / no-work 200/s): %.2f%n", bridgeResult.perSecond() / baseline.perSecond());
-                boolean match = onKafka == bridgeResult.totalOk();
+                System.out.printf("bridge bench: concurrency=%d duration=%ds in %d rounds warmup=%ds cores=%d%n",
+                        concurrency, durationSeconds, rounds, warmupSeconds, Runtime.getRuntime().availableProcessors());
+                System.out.println(baseline.line());
+                System.out.println(measured.line());
+                System.out.println(baseline.cpuLine());
+                System.out.println(measured.cpuLine());
+                System.out.printf("ratio (bridge accepted/s / no-work 200/s): %.2f (rounds: %s)%n",
+                        measured.perSecond() / baseline.perSecond(),
+                        ratios.stream().map(x -> String.format("%.2f", x)).collect(Collectors.joining(" ")));
+                long totalOk = measured.source.ok.get();
+                boolean match = onKafka == totalOk;
                 System.out.printf("kafka: %d records on %s, %d webhooks answered 200: %s%n", onKafka, Topics.STRIPE_EVENTS,
-                        bridgeResult.totalOk(), match ? "match" : "MISMATCH");
+                        totalOk, match ? "match" : "MISMATCH");
                 return match ? 0 : 2;
             } finally {
+                noop.stop();
                 client.stop();
             }
         } finally {
@@ -135,23 +151,26 @@ final class BridgeBenchCommand implements Callable<Integer> {
         }
     }
 
-    /** {@code broker}: the local broker when this run started one, so its CPU is reported next to this JVM's. */
-    private Result load(HttpClient client, URI target, LocalKafka broker) throws InterruptedException {
-        WebhookSource source = new WebhookSource();
-        run(client, target, source, Duration.ofSeconds(warmupSeconds), null);
-        Latencies latencies = new Latencies(concurrency * 20_000 * Math.max(1, durationSeconds));
-        long okBefore = source.ok.get();
+    /**
+     * One measured round against {@code target}, added to its totals; returns the round's answers per second.
+     * {@code broker}: the local broker when this run started one, so its CPU is reported next to this JVM's.
+     */
+    private double measure(HttpClient client, Target target, Duration time, LocalKafka broker) throws InterruptedException {
+        long okBefore = target.source.ok.get();
+        long failedBefore = target.latencies.failed.get();
         Cpu cpuBefore = Cpu.now(broker);
         long started = System.nanoTime();
-        run(client, target, source, Duration.ofSeconds(durationSeconds), latencies);
+        run(client, target, time, target.latencies);
         double seconds = (System.nanoTime() - started) / 1e9;
         Cpu cpu = Cpu.now(broker).minus(cpuBefore);
-        return new Result(source.ok.get() - okBefore, latencies.failed.get(), seconds, latencies, source.ok.get(), cpu);
+        long ok = target.source.ok.get() - okBefore;
+        target.add(ok, target.latencies.failed.get() - failedBefore, seconds, cpu);
+        return ok / seconds;
     }
 
     /** Keeps {@code concurrency} requests in flight until the time is up, then waits for the last answers. */
-    private void run(HttpClient client, URI target, WebhookSource source, Duration time, Latencies latencies)
-            throws InterruptedException {
+    private void run(HttpClient client, Target target, Duration time, Latencies latencies) throws InterruptedException {
+        WebhookSource source = target.source;
         long endAt = System.nanoTime() + time.toNanos();
         CountDownLatch loopsDone = new CountDownLatch(concurrency);
         for (int i = 0; i < concurrency; i++) {
@@ -164,7 +183,7 @@ final class BridgeBenchCommand implements Callable<Integer> {
                     }
                     String[] webhook = source.next();
                     long t0 = System.nanoTime();
-                    client.POST(target)
+                    client.POST(target.uri)
                             .headers(h -> h.put("Stripe-Signature", webhook[1]))
                             .body(new BytesRequestContent("application/json", webhook[0].getBytes(StandardCharsets.UTF_8)))
                             .timeout(30, TimeUnit.SECONDS)
@@ -265,15 +284,42 @@ final class BridgeBenchCommand implements Callable<Integer> {
         Cpu minus(Cpu before) {
             return new Cpu(jvm.minus(before.jvm), broker.flatMap(b -> before.broker.map(b::minus)));
         }
+
+        Cpu plus(Cpu other) {
+            return new Cpu(jvm.plus(other.jvm), broker.flatMap(b -> other.broker.map(b::plus)));
+        }
     }
 
-    private record Result(long ok, long failed, double seconds, Latencies latencies, long totalOk, Cpu cpu) {
+    /** One server under load: where it listens, its webhooks, and what its measured rounds add up to. */
+    private final class Target {
+        final String label;
+        final URI uri;
+        final WebhookSource source = new WebhookSource();
+        // Room for 200,000 answers a second, four times what two cores manage with no work at all.
+        final Latencies latencies = new Latencies(200_000 * durationSeconds);
+        private long ok;
+        private long failed;
+        private double seconds;
+        private Cpu cpu = new Cpu(Duration.ZERO, Optional.of(Duration.ZERO));
+
+        Target(String label, URI uri) {
+            this.label = label;
+            this.uri = uri;
+        }
+
+        void add(long roundOk, long roundFailed, double roundSeconds, Cpu roundCpu) {
+            ok += roundOk;
+            failed += roundFailed;
+            seconds += roundSeconds;
+            cpu = cpu.plus(roundCpu);
+        }
+
         double perSecond() {
             return ok / seconds;
         }
 
         /** CPU per answered request, in microseconds: this JVM (client and server), then the broker's share. */
-        String cpuLine(String label) {
+        String cpuLine() {
             long answered = ok + failed;
             if (answered == 0) {
                 return label + " no requests answered";
@@ -283,7 +329,7 @@ final class BridgeBenchCommand implements Callable<Integer> {
             return line + cpu.broker().map(b -> String.format(" + %4.1f us in the broker", b.toNanos() / 1e3 / answered)).orElse("");
         }
 
-        String line(String label) {
+        String line() {
             long[] s = latencies.sorted();
             return String.format("%s %,9.0f ok/s  p50 %6.2f ms  p99 %6.2f ms  max %7.2f ms  ok %d  failed %d",
                     label, perSecond(), ms(s, 0.50), ms(s, 0.99), s.length == 0 ? 0 : s[s.length - 1] / 1e6, ok, failed);

@@ -223,6 +223,29 @@ class PaypulseCliITCase {
     }
 
     @Test
+    void benchBridgeMeasuresBothServersInAlternatingRoundsAndFindsEveryAcceptedWebhookOnKafka(@TempDir Path dir)
+            throws Exception {
+        Path log = dir.resolve("bench.log");
+        Process bench = paypulse(List.of("bench", "bridge", "--concurrency", "4", "--duration-seconds", "2", "--rounds", "2",
+                "--warmup-seconds", "1"), Map.of(), log);
+        assertTrue(bench.waitFor(3, TimeUnit.MINUTES), "bench bridge did not finish");
+        String out = Files.readString(log);
+        assertEquals(0, bench.exitValue(), out);
+        List<String> lines = out.lines().toList();
+        assertEquals(2, lines.stream().filter(l -> l.matches("paypulse: round [12] of 2: 1\\.0 s each \\.\\.\\.")).count(), out);
+        assertEquals(1, lines.stream().filter(l -> l.matches("ratio \\(bridge accepted/s / no-work 200/s\\): \\d+\\.\\d\\d "
+                + "\\(rounds: \\d+\\.\\d\\d \\d+\\.\\d\\d\\)")).count(), out);
+        assertEquals(List.of("no-work server", "bridge"), lines.stream().filter(l -> l.contains(" ok/s ") && l.endsWith(" failed 0"))
+                .map(l -> l.substring(0, l.indexOf("  ")).strip()).toList(), out);
+        String kafka = lines.stream().filter(l -> l.startsWith("kafka: ")).findFirst().orElseThrow();
+        java.util.regex.Matcher m = java.util.regex.Pattern
+                .compile("kafka: (\\d+) records on stripe\\.events, (\\d+) webhooks answered 200: match").matcher(kafka);
+        assertTrue(m.matches(), kafka);
+        assertEquals(m.group(1), m.group(2));
+        assertTrue(Long.parseLong(m.group(1)) > 0, kafka);
+    }
+
+    @Test
     void everyCommandsHelpListsItsEnvironmentVariables() {
         for (String[] command : new String[][]{{"bridge", "BRIDGE_PORT", "KAFKA_BOOTSTRAP_SERVERS", "BRIDGE_KAFKA_ACK_TIMEOUT_MS"},
                 {"migrate", "CLICKHOUSE_URL", "CLICKHOUSE_DATABASE"}, {"run", "PAYPULSE_DATA_DIR", "BRIDGE_PORT"},
