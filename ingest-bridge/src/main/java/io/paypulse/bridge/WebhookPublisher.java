@@ -43,9 +43,10 @@ final class WebhookPublisher implements AutoCloseable {
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
         p.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, "5");
         p.put(ProducerConfig.LINGER_MS_CONFIG, Long.toString(lingerMs));
-        p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+        // Tuning, not contract: KAFKA_CLIENT_CONFIG may set these two, unlike everything else set here.
+        p.putIfAbsent(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
         // Stripe events are a few KB: the 16 KB default would cap a batch at a handful of events.
-        p.put(ProducerConfig.BATCH_SIZE_CONFIG, "262144");
+        p.putIfAbsent(ProducerConfig.BATCH_SIZE_CONFIG, "262144");
         // The HTTP answer is 503 after the deadline anyway; a record abandoned that way should not keep
         // buffer space for long. If it still lands, Stripe's retry makes a duplicate the job removes.
         p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, Long.toString(ackMs));

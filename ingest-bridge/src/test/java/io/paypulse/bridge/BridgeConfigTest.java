@@ -1,10 +1,14 @@
 package io.paypulse.bridge;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -25,6 +29,25 @@ class BridgeConfigTest {
         assertTrue(c.instanceId().startsWith("pod-7-"));
         assertEquals(Duration.ofSeconds(15), c.metricsInterval());
         assertTrue(c.metricsSnapshotsEnabled());
+    }
+
+    @Test
+    void theClientConfigFileMayTuneCompressionAndBatchSizeButNotTheDurabilityContract(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("client.properties");
+        Files.writeString(file, "security.protocol=SSL\ncompression.type=zstd\nbatch.size=65536\nacks=1\n"
+                + "enable.idempotence=false\nlinger.ms=50\n");
+        Properties tuned = WebhookPublisher.producerProperties(BridgeConfig.fromEnv(Map.of("STRIPE_WEBHOOK_SECRET", "whsec_a",
+                "KAFKA_CLIENT_CONFIG", file.toString(), "BRIDGE_KAFKA_LINGER_MS", "1")));
+        assertEquals("SSL", tuned.get("security.protocol"));
+        assertEquals("zstd", tuned.get("compression.type"));
+        assertEquals("65536", tuned.get("batch.size"));
+        assertEquals("all", tuned.get("acks"));
+        assertEquals("true", tuned.get("enable.idempotence"));
+        assertEquals("1", tuned.get("linger.ms"));
+
+        Properties defaults = WebhookPublisher.producerProperties(BridgeConfig.fromEnv(Map.of("STRIPE_WEBHOOK_SECRET", "whsec_a")));
+        assertEquals("lz4", defaults.get("compression.type"));
+        assertEquals("262144", defaults.get("batch.size"));
     }
 
     @Test
