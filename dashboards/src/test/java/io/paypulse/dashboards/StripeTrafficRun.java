@@ -2,8 +2,11 @@ package io.paypulse.dashboards;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.paypulse.infra.stripe.SimulatedCardTraffic;
+import io.paypulse.infra.stripe.SimulatedCardTraffic.Segment;
 import io.paypulse.infra.stripe.StripeEventSamples;
 import io.paypulse.schemas.EnvelopeHeaders;
+import io.paypulse.simulator.Poisson;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 
@@ -22,18 +25,6 @@ import java.util.SplittableRandom;
  */
 final class StripeTrafficRun {
 
-    /** A brand × country segment: its share of the charges and its usual decline rate. */
-    record Segment(String brand, String country, String currency, double share, double declineRate) {
-    }
-
-    static final List<Segment> SEGMENTS = List.of(
-            new Segment("visa", "US", "usd", 0.31, 0.05),
-            new Segment("visa", "BR", "brl", 0.25, 0.07),
-            new Segment("mastercard", "US", "usd", 0.19, 0.05),
-            new Segment("mastercard", "BR", "brl", 0.09, 0.08),
-            new Segment("amex", "US", "usd", 0.07, 0.04),
-            new Segment("visa", "GB", "gbp", 0.09, 0.06));
-    static final int SPIKING_SEGMENT = 1;
     static final int LATE_EVENTS = 5;
     static final int DEAD_LETTERS = 6;
     static final String BRIDGE = "bridge-it";
@@ -75,10 +66,11 @@ final class StripeTrafficRun {
         List<Delivery> deliveries = new ArrayList<>();
         for (int m = 0; m < minutes; m++) {
             long minute = start + 60L * m;
-            for (int s = 0; s < SEGMENTS.size(); s++) {
-                Segment seg = SEGMENTS.get(s);
-                double rate = s == SPIKING_SEGMENT && m >= spikeFrom && m < spikeTo ? spikeRate : seg.declineRate();
-                int n = poisson(chargesPerMinute * seg.share());
+            for (int s = 0; s < SimulatedCardTraffic.SEGMENTS.size(); s++) {
+                Segment seg = SimulatedCardTraffic.SEGMENTS.get(s);
+                double rate = s == SimulatedCardTraffic.VISA_BR && m >= spikeFrom && m < spikeTo ? spikeRate
+                        : seg.declineRate();
+                int n = Poisson.sample(random, chargesPerMinute * seg.share());
                 for (int i = 0; i < n; i++) {
                     deliveries.add(charge(seg, minute + random.nextInt(60), random.nextDouble() < rate));
                 }
@@ -106,7 +98,8 @@ final class StripeTrafficRun {
         long end = start + 60L * minutes;
         List<ProducerRecord<byte[], byte[]>> late = new ArrayList<>();
         for (int i = 0; i < LATE_EVENTS; i++) {
-            Delivery charge = charge(SEGMENTS.get(i % SEGMENTS.size()), start - 3 * 3600 + 60L * i, false);
+            Segment seg = SimulatedCardTraffic.SEGMENTS.get(i % SimulatedCardTraffic.SEGMENTS.size());
+            Delivery charge = charge(seg, start - 3 * 3600 + 60L * i, false);
             late.add(eventRecord(new Delivery(charge.body, end * 1000 + 500L * i), i));
         }
         return new Records(events, late, deadLetters(start, minutes), metrics(start, minutes, deliveries.size()));
@@ -132,8 +125,7 @@ final class StripeTrafficRun {
 
     /** Stripe's delivery latency: 0.2 to 3 seconds, log-uniform. */
     private Delivery delivery(String body, long created) {
-        long latency = 200 + (long) (Math.exp(random.nextDouble() * Math.log(14)) * 200);
-        return new Delivery(body, created * 1000 + latency);
+        return new Delivery(body, created * 1000 + SimulatedCardTraffic.deliveryLatencyMillis(random));
     }
 
     private String nextEventId() {
@@ -221,23 +213,6 @@ final class StripeTrafficRun {
                 "{\"ts\":%d,\"source\":\"%s\",\"instance\":\"%s\",\"metric\":\"%s\",\"label\":\"%s\",\"value\":%s,\"kind\":\"%s\"}",
                 ts, source, instance, metric, label, Double.toString(value), kind);
         return new ProducerRecord<>(metricsTopic, null, utf8(instance), utf8(json));
-    }
-
-    private int poisson(double lambda) {
-        if (lambda > 30) {
-            double u = random.nextDouble();
-            double v = random.nextDouble();
-            double gaussian = Math.sqrt(-2 * Math.log(Math.max(u, 1e-300))) * Math.cos(2 * Math.PI * v);
-            return Math.max(0, (int) Math.round(lambda + Math.sqrt(lambda) * gaussian));
-        }
-        double l = Math.exp(-lambda);
-        double p = 1;
-        int k = 0;
-        do {
-            k++;
-            p *= random.nextDouble();
-        } while (p > l);
-        return k - 1;
     }
 
     /** A top-level field of an event body, as text. */

@@ -7,6 +7,7 @@ import io.paypulse.flink.config.JobConfig;
 import io.paypulse.infra.pagerduty.LocalPagerDuty;
 import io.paypulse.infra.pagerduty.ReceivedEvent;
 import io.paypulse.infra.pagerduty.ReceivedRequest;
+import io.paypulse.infra.stripe.SimulatedCardTraffic;
 import io.paypulse.infra.stripe.StripeEventSamples;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -70,7 +71,7 @@ class AnomalyAlertingITCase {
         SimulatedCharges traffic = new SimulatedCharges(topic, 7, 160, false);
         long start = MIDNIGHT + 9 * 3600;
         // 90 normal minutes (the detectors warm up on 30), Visa x BR declines at 45% for 15, 30 normal.
-        topic.send(traffic.minutes(start, 135, new SimulatedCharges.Spike(SimulatedCharges.VISA_BR, 90, 105, 0.45)));
+        topic.send(traffic.minutes(start, 135, new SimulatedCharges.Spike(SimulatedCardTraffic.VISA_BR, 90, 105, 0.45)));
 
         JobConfig job = topic.jobConfig("alerting", Map.of(JobConfig.ENV_CHECKPOINT_INTERVAL, "1s"));
         AlertingConfig alerting = alerting(Duration.ofMinutes(1), 30);

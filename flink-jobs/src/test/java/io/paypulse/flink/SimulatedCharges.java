@@ -1,7 +1,10 @@
 package io.paypulse.flink;
 
+import io.paypulse.infra.stripe.SimulatedCardTraffic;
+import io.paypulse.infra.stripe.SimulatedCardTraffic.Segment;
 import io.paypulse.infra.stripe.StripeEventSamples;
 import io.paypulse.schemas.EnvelopeHeaders;
+import io.paypulse.simulator.Poisson;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
 import java.util.ArrayList;
@@ -16,22 +19,9 @@ import java.util.SplittableRandom;
  */
 final class SimulatedCharges {
 
-    /** A segment: share of the traffic and its usual decline rate. */
-    record Segment(String brand, String country, String currency, double share, double declineRate) {
-    }
-
     /** {@code segment}'s decline rate is {@code declineRate} from minute {@code from} (inclusive) to {@code to}. */
     record Spike(int segment, int from, int to, double declineRate) {
     }
-
-    static final List<Segment> SEGMENTS = List.of(
-            new Segment("visa", "US", "usd", 0.31, 0.05),
-            new Segment("visa", "BR", "brl", 0.25, 0.07),
-            new Segment("mastercard", "US", "usd", 0.19, 0.05),
-            new Segment("mastercard", "BR", "brl", 0.09, 0.08),
-            new Segment("amex", "US", "usd", 0.07, 0.04),
-            new Segment("visa", "GB", "gbp", 0.09, 0.06));
-    static final int VISA_BR = 1;
 
     private static final String[][] DECLINES = {{"card_declined", "05"}, {"card_declined", "05"},
             {"insufficient_funds", "51"}, {"do_not_honor", "05"}, {"expired_card", "54"}, {"incorrect_cvc", "N7"}};
@@ -55,11 +45,11 @@ final class SimulatedCharges {
         for (int m = 0; m < minutes; m++) {
             long minuteStart = startEpochSecond + 60L * m;
             double level = dailyCycle ? daily(minuteStart) : 1.0;
-            for (int s = 0; s < SEGMENTS.size(); s++) {
-                Segment seg = SEGMENTS.get(s);
+            for (int s = 0; s < SimulatedCardTraffic.SEGMENTS.size(); s++) {
+                Segment seg = SimulatedCardTraffic.SEGMENTS.get(s);
                 double rate = spike != null && spike.segment() == s && m >= spike.from() && m < spike.to()
                         ? spike.declineRate() : seg.declineRate();
-                int n = poisson(chargesPerMinute * seg.share() * level);
+                int n = Poisson.sample(random, chargesPerMinute * seg.share() * level);
                 for (int i = 0; i < n; i++) {
                     long created = minuteStart + random.nextInt(60);
                     out.add(charge(seg, created, random.nextDouble() < rate));
@@ -90,31 +80,10 @@ final class SimulatedCharges {
             body = StripeEventSamples.chargeSucceeded(id, charge, created, seg.brand(), seg.country(), amount,
                     seg.currency());
         }
-        long latency = 200 + (long) (Math.exp(random.nextDouble() * Math.log(14)) * 200);
-        return topic.delivery(body, latency);
+        return topic.delivery(body, SimulatedCardTraffic.deliveryLatencyMillis(random));
     }
 
     private static long receivedAt(ProducerRecord<byte[], byte[]> r) {
         return Long.parseLong(new String(r.headers().lastHeader(EnvelopeHeaders.RECEIVED_AT).value(), java.nio.charset.StandardCharsets.UTF_8));
-    }
-
-    private int poisson(double lambda) {
-        if (lambda > 30) {
-            return Math.max(0, (int) Math.round(lambda + Math.sqrt(lambda) * gaussian()));
-        }
-        double l = Math.exp(-lambda);
-        double p = 1;
-        int k = 0;
-        do {
-            k++;
-            p *= random.nextDouble();
-        } while (p > l);
-        return k - 1;
-    }
-
-    private double gaussian() {
-        double u = random.nextDouble();
-        double v = random.nextDouble();
-        return Math.sqrt(-2 * Math.log(Math.max(u, 1e-300))) * Math.cos(2 * Math.PI * v);
     }
 }

@@ -48,7 +48,7 @@ public final class TrafficGenerator {
         double level = TrafficMix.volumeLevel(fromMillis / 1000);
         double total = mix.totalShare();
         for (Segment segment : mix.segments()) {
-            int n = poisson(scenario.ratePerMinute() * level * segment.share() / total * minutes);
+            int n = Poisson.sample(random, scenario.ratePerMinute() * level * segment.share() / total * minutes);
             for (int i = 0; i < n; i++) {
                 long createdMillis = fromMillis + (long) (random.nextDouble() * (toMillis - fromMillis));
                 if (!silenced(createdMillis)) {
@@ -56,7 +56,7 @@ public final class TrafficGenerator {
                 }
             }
         }
-        int payouts = poisson(scenario.payoutsPerHour() * minutes / 60);
+        int payouts = Poisson.sample(random, scenario.payoutsPerHour() * minutes / 60);
         for (int i = 0; i < payouts; i++) {
             long createdMillis = fromMillis + (long) (random.nextDouble() * (toMillis - fromMillis));
             if (!silenced(createdMillis)) {
@@ -168,22 +168,5 @@ public final class TrafficGenerator {
     private long amount(String currency) {
         long median = TrafficMix.MEDIAN_AMOUNT.getOrDefault(currency, 4_000L);
         return Math.max(50, Math.round(median * Math.exp(random.nextGaussian() * 0.8)));
-    }
-
-    private int poisson(double lambda) {
-        if (lambda <= 0) {
-            return 0;
-        }
-        if (lambda > 30) {
-            return Math.max(0, (int) Math.round(lambda + Math.sqrt(lambda) * random.nextGaussian()));
-        }
-        double l = Math.exp(-lambda);
-        double p = 1;
-        int k = 0;
-        do {
-            k++;
-            p *= random.nextDouble();
-        } while (p > l);
-        return k - 1;
     }
 }

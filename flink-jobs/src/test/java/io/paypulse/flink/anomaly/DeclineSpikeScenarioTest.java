@@ -6,6 +6,9 @@ import io.paypulse.detect.Detectors;
 import io.paypulse.detect.Kind;
 import io.paypulse.detect.Observation;
 import io.paypulse.detect.Verdict;
+import io.paypulse.infra.stripe.SimulatedCardTraffic;
+import io.paypulse.infra.stripe.SimulatedCardTraffic.Segment;
+import io.paypulse.simulator.Poisson;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -26,10 +29,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class DeclineSpikeScenarioTest {
 
     private static final long T0 = 1_793_000_000L - 1_793_000_000L % 86_400 + 9 * 3600;
-    private static final String[][] SEGMENTS = {
-            {"visa", "US", "usd", "0.31", "0.05"}, {"visa", "BR", "brl", "0.25", "0.07"},
-            {"mastercard", "US", "usd", "0.19", "0.05"}, {"mastercard", "BR", "brl", "0.09", "0.08"},
-            {"amex", "US", "usd", "0.07", "0.04"}, {"visa", "GB", "gbp", "0.09", "0.06"}};
 
     @Test
     void aVisaBrazilSpikeIsOneIncidentThatPagesOnceAndResolvesOnce() {
@@ -53,18 +52,19 @@ class DeclineSpikeScenarioTest {
         for (int m = 0; m < minutes; m++) {
             long window = T0 + 60L * m;
             Map<String, long[]> keys = new TreeMap<>();
-            for (int s = 0; s < SEGMENTS.length; s++) {
-                String[] seg = SEGMENTS[s];
-                double rate = s == 1 && m >= spikeFrom && m < spikeTo ? spikeRate : Double.parseDouble(seg[4]);
-                int n = poisson(random, perMinute * Double.parseDouble(seg[3]));
+            for (int s = 0; s < SimulatedCardTraffic.SEGMENTS.size(); s++) {
+                Segment seg = SimulatedCardTraffic.SEGMENTS.get(s);
+                double rate = s == SimulatedCardTraffic.VISA_BR && m >= spikeFrom && m < spikeTo ? spikeRate
+                        : seg.declineRate();
+                int n = Poisson.sample(random, perMinute * seg.share());
                 int declined = 0;
                 for (int i = 0; i < n; i++) {
                     declined += random.nextDouble() < rate ? 1 : 0;
                 }
                 for (String key : new String[] {"all|", "payment_method_type|payment_method_type=card",
-                        "card_brand|card_brand=" + seg[0], "card_country|card_country=" + seg[1],
-                        "card_brand,card_country|card_brand=" + seg[0] + ",card_country=" + seg[1],
-                        "currency|currency=" + seg[2], "account|account="}) {
+                        "card_brand|card_brand=" + seg.brand(), "card_country|card_country=" + seg.country(),
+                        "card_brand,card_country|card_brand=" + seg.brand() + ",card_country=" + seg.country(),
+                        "currency|currency=" + seg.currency(), "account|account="}) {
                     long[] c = keys.computeIfAbsent(key, k -> new long[2]);
                     c[0] += n;
                     c[1] += declined;
@@ -97,16 +97,5 @@ class DeclineSpikeScenarioTest {
             pending.clear();
         }
         return out;
-    }
-
-    private static int poisson(SplittableRandom random, double lambda) {
-        double l = Math.exp(-lambda);
-        double p = 1;
-        int k = 0;
-        do {
-            k++;
-            p *= random.nextDouble();
-        } while (p > l);
-        return k - 1;
     }
 }
