@@ -44,19 +44,21 @@ public final class RedactionPolicy implements Serializable {
             "receipt_url", "client_secret");
 
     private final boolean enabled;
-    private final TreeSet<String> fields;
-    /** The same names, for the per-field lookup on the hot path. */
-    private final HashSet<String> lookup;
+    /**
+     * A hash set, because {@link #redacts} looks up every field name of every body; sorted only where it
+     * is shown. Declared as a {@code Set}: a policy serialised when this class kept a {@code TreeSet} here
+     * (and a {@code HashSet} beside it) restores with that {@code TreeSet}, which {@link #readResolve} replaces.
+     */
+    private final Set<String> fields;
 
     private RedactionPolicy(boolean enabled, Collection<String> fields) {
         this.enabled = enabled;
-        this.fields = new TreeSet<>(fields);
-        this.lookup = new HashSet<>(fields);
+        this.fields = new HashSet<>(fields);
     }
 
     /** Redacts {@link #DEFAULT_FIELDS} plus {@code extraFields}. */
     public static RedactionPolicy defaults(Collection<String> extraFields) {
-        TreeSet<String> all = new TreeSet<>(DEFAULT_FIELDS);
+        Set<String> all = new HashSet<>(DEFAULT_FIELDS);
         for (String field : extraFields) {
             if (field.isBlank()) {
                 throw new IllegalArgumentException("an extra redaction field name is empty");
@@ -85,7 +87,7 @@ public final class RedactionPolicy implements Serializable {
      * it copies each body: see {@code EventBodyReader}.
      */
     public boolean redacts(String fieldName) {
-        return enabled && lookup.contains(fieldName);
+        return enabled && fields.contains(fieldName);
     }
 
     @Override
@@ -100,6 +102,11 @@ public final class RedactionPolicy implements Serializable {
 
     @Override
     public String toString() {
-        return enabled ? "RedactionPolicy" + fields : "RedactionPolicy[off]";
+        return enabled ? "RedactionPolicy" + fields() : "RedactionPolicy[off]";
+    }
+
+    /** The hash set the lookup needs, whatever set a serialised policy held. */
+    private Object readResolve() {
+        return fields instanceof HashSet ? this : new RedactionPolicy(enabled, fields);
     }
 }

@@ -6,8 +6,15 @@ import io.paypulse.flink.functions.EventBodyReader;
 import io.paypulse.infra.stripe.StripeEventSamples;
 import org.junit.jupiter.api.Test;
 
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Base64;
 import java.util.List;
+import java.util.TreeSet;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -119,6 +126,72 @@ class RedactionPolicyTest {
                   "email" : "[redacted]"
                 }
                 """, stored(RedactionPolicy.defaults(List.of()), body));
+    }
+
+    @Test
+    void aPolicySurvivesJavaSerialisationAsPartOfTheJobGraph() throws Exception {
+        RedactionPolicy policy = RedactionPolicy.defaults(List.of("metadata"));
+
+        RedactionPolicy restored = (RedactionPolicy) deserialise(serialise(policy));
+
+        assertEquals(policy, restored);
+        assertTrue(restored.redacts("metadata") && restored.redacts("email"));
+        assertFalse(restored.redacts("brand"));
+    }
+
+    @Test
+    void aPolicySerialisedWhenItKeptTwoSetsRestoresToTheSamePolicy() throws Exception {
+        // Written by the class as it was when it held the names twice, in a TreeSet and a HashSet.
+        RedactionPolicy on = (RedactionPolicy) deserialise(Base64.getDecoder().decode(TWO_SETS_DEFAULTS_AND_METADATA));
+        RedactionPolicy off = (RedactionPolicy) deserialise(Base64.getDecoder().decode(TWO_SETS_OFF));
+
+        assertEquals(RedactionPolicy.defaults(List.of("metadata")), on);
+        assertEquals(RedactionPolicy.defaults(List.of("metadata")).hashCode(), on.hashCode());
+        assertTrue(on.redacts("metadata") && on.redacts("billing_details"));
+        assertFalse(on.redacts("brand"));
+        assertEquals(RedactionPolicy.off(), off);
+        assertFalse(off.redacts("email"));
+    }
+
+    @Test
+    void theFieldsAreShownSorted() {
+        RedactionPolicy policy = RedactionPolicy.defaults(List.of("metadata"));
+
+        assertEquals(List.copyOf(new TreeSet<>(policy.fields())), List.copyOf(policy.fields()));
+        assertTrue(policy.toString().startsWith("RedactionPolicy[address, billing_details, client_ip, client_secret, "),
+                policy.toString());
+        assertEquals("RedactionPolicy[off]", RedactionPolicy.off().toString());
+    }
+
+    private static final String TWO_SETS_DEFAULTS_AND_METADATA = "rO0ABXNyAChpby5wYXlwdWxzZS5mbGluay5jb25maWcuUmVkYWN0aW9uUG9saWN5AAAAAAAAAAECAANaAAdlbmFibGVkTAAG"
+            + "ZmllbGRzdAATTGphdmEvdXRpbC9UcmVlU2V0O0wABmxvb2t1cHQAE0xqYXZhL3V0aWwvSGFzaFNldDt4cAFzcgARamF2YS51"
+            + "dGlsLlRyZWVTZXTdmFCTle2HWwMAAHhwcHcEAAAAIXQAB2FkZHJlc3N0AA9iaWxsaW5nX2RldGFpbHN0AAljbGllbnRfaXB0"
+            + "AA1jbGllbnRfc2VjcmV0dAAQY3VzdG9tZXJfYWRkcmVzc3QAEGN1c3RvbWVyX2RldGFpbHN0AA5jdXN0b21lcl9lbWFpbHQA"
+            + "DWN1c3RvbWVyX25hbWV0AA5jdXN0b21lcl9waG9uZXQAEWN1c3RvbWVyX3NoaXBwaW5ndAAQY3VzdG9tZXJfdGF4X2lkc3QA"
+            + "DWR5bmFtaWNfbGFzdDR0AAVlbWFpbHQACWV4cF9tb250aHQACGV4cF95ZWFydAALZmluZ2VycHJpbnR0AAJpcHQACmlwX2Fk"
+            + "ZHJlc3N0AAVsYXN0NHQACG1ldGFkYXRhdAAEbmFtZXQABW93bmVydAAFcGhvbmV0AA1yZWNlaXB0X2VtYWlsdAALcmVjZWlw"
+            + "dF91cmx0AAhzaGlwcGluZ3QAEHNoaXBwaW5nX2RldGFpbHN0AAZ0YXhfaWR0AAd0YXhfaWRzdAAQdmVyaWZpZWRfYWRkcmVz"
+            + "c3QADnZlcmlmaWVkX2VtYWlsdAANdmVyaWZpZWRfbmFtZXQADnZlcmlmaWVkX3Bob25leHNyABFqYXZhLnV0aWwuSGFzaFNl"
+            + "dLpEhZWWuLc0AwAAeHB3DAAAAEA/QAAAAAAAIXEAfgAYcQB+AAdxAH4AD3EAfgAZcQB+ACJxAH4AIHEAfgATcQB+ABRxAH4A"
+            + "JnEAfgALcQB+AB5xAH4AH3EAfgAVcQB+ACVxAH4ACHEAfgAJcQB+ABFxAH4AEnEAfgAbcQB+AApxAH4ABnEAfgAWcQB+AA5x"
+            + "AH4AF3EAfgAkcQB+ACFxAH4AHHEAfgAdcQB+AAxxAH4AEHEAfgAacQB+AA1xAH4AI3g=";
+    private static final String TWO_SETS_OFF = "rO0ABXNyAChpby5wYXlwdWxzZS5mbGluay5jb25maWcuUmVkYWN0aW9uUG9saWN5AAAAAAAAAAECAANaAAdlbmFibGVkTAAG"
+            + "ZmllbGRzdAATTGphdmEvdXRpbC9UcmVlU2V0O0wABmxvb2t1cHQAE0xqYXZhL3V0aWwvSGFzaFNldDt4cABzcgARamF2YS51"
+            + "dGlsLlRyZWVTZXTdmFCTle2HWwMAAHhwcHcEAAAAAHhzcgARamF2YS51dGlsLkhhc2hTZXS6RIWVlri3NAMAAHhwdwwAAAAQ"
+            + "P0AAAAAAAAB4";
+
+    private static byte[] serialise(Object o) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
+            out.writeObject(o);
+        }
+        return bytes.toByteArray();
+    }
+
+    private static Object deserialise(byte[] bytes) throws IOException, ClassNotFoundException {
+        try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes))) {
+            return in.readObject();
+        }
     }
 
     private static String stored(RedactionPolicy policy, String body) {
