@@ -1,9 +1,5 @@
 package io.paypulse.schemas;
 
-import java.net.ConnectException;
-import java.net.NoRouteToHostException;
-import java.net.SocketTimeoutException;
-import java.net.UnknownHostException;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -16,7 +12,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
-import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,11 +25,6 @@ public final class ClickHouseMigrator {
 
     /** Bookkeeping table, one row per applied migration, in the migrated database. */
     public static final String MIGRATIONS_TABLE = "schema_migrations";
-
-    // ClickHouse error codes that mean "these credentials are not accepted".
-    private static final Set<Integer> AUTH_ERROR_CODES = Set.of(
-            192 /* UNKNOWN_USER */, 193 /* WRONG_PASSWORD */, 194 /* REQUIRED_PASSWORD */,
-            516 /* AUTHENTICATION_FAILED */);
 
     private final ClickHouseConfig config;
     private final List<Migration> migrations;
@@ -193,69 +183,7 @@ public final class ClickHouseMigrator {
 
     /** Turns a driver exception into a message that says what to do, without the password. */
     private MigrationException failure(SQLException e, String what) {
-        String detail = redact(rootMessage(e));
-        String message;
-        if (isUnreachable(e)) {
-            message = "ClickHouse at " + config.url() + " is not reachable: " + detail + "; start it or set "
-                    + ClickHouseConfig.ENV_URL;
-        } else if (isAuthFailure(e)) {
-            message = "ClickHouse at " + config.url() + " did not accept user '" + config.user() + "' ("
-                    + (config.password().isEmpty() ? "no password" : "password given") + "): " + detail
-                    + "; check " + ClickHouseConfig.ENV_USER + " and " + ClickHouseConfig.ENV_PASSWORD;
-        } else {
-            message = "ClickHouse at " + config.url() + " failed while " + what + ": " + detail;
-        }
-        return new MigrationException(message, e);
-    }
-
-    private static boolean isUnreachable(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof ConnectException || t instanceof UnknownHostException
-                    || t instanceof NoRouteToHostException || t instanceof SocketTimeoutException
-                    // Checked by name: client-v2 is the driver's implementation, not an API we compile against.
-                    || t.getClass().getSimpleName().equals("ConnectionInitiationException")) {
-                return true;
-            }
-            if (t.getCause() == t) {
-                break;
-            }
-        }
-        return false;
-    }
-
-    private static boolean isAuthFailure(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof SQLException sql && AUTH_ERROR_CODES.contains(sql.getErrorCode())) {
-                return true;
-            }
-            String message = String.valueOf(t.getMessage());
-            if (message.contains("AUTHENTICATION_FAILED") || message.contains("Authentication failed")
-                    || message.contains("REQUIRED_PASSWORD") || message.contains("WRONG_PASSWORD")) {
-                return true;
-            }
-            if (t.getCause() == t) {
-                break;
-            }
-        }
-        return false;
-    }
-
-    /** The innermost message, which is the one that names the actual problem. */
-    private static String rootMessage(Throwable e) {
-        String message = null;
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t.getMessage() != null && !t.getMessage().isBlank()) {
-                message = t.getMessage();
-            }
-            if (t.getCause() == t) {
-                break;
-            }
-        }
-        return message == null ? e.getClass().getSimpleName() : message.strip();
-    }
-
-    private String redact(String text) {
-        return config.password().isEmpty() ? text : text.replace(config.password(), "****");
+        return new MigrationException(ClickHouseFailure.describe(e, config, what), e);
     }
 
     private static void closeQuietly(Connection connection) {
