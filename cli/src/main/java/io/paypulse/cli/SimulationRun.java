@@ -140,7 +140,8 @@ final class SimulationRun {
                 clickHouseText = clickHouseText(snapshot);
                 reportIncidents(snapshot, seen);
             } catch (IOException e) {
-                clickHouseText = "ClickHouse: " + e.getMessage();
+                // Says "ClickHouse at <url> ..." and what to do, on one line.
+                clickHouseText = e.getMessage();
             }
             Console.info(statusLine(p, clock) + " | " + clickHouseText);
             if (scenarioOver.get() && scenarioOverAt < 0) {

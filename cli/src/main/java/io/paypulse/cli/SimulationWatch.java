@@ -1,20 +1,21 @@
 package io.paypulse.cli;
 
 import io.paypulse.schemas.ClickHouseConfig;
+import io.paypulse.schemas.ClickHouseFailure;
 
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Properties;
 
 /**
  * What a simulation has produced in ClickHouse so far: decline-rate windows and incidents since the
- * scenario began, read over ClickHouse's HTTP interface for {@code run --simulate}'s status line.
+ * scenario began, read over JDBC for {@code run --simulate}'s status line.
  */
 final class SimulationWatch {
 
@@ -25,99 +26,92 @@ final class SimulationWatch {
         }
     }
 
-    /** The newest all-traffic window and how many windows there are. */
+    /**
+     * How many all-traffic windows there are, and the last complete one: the window before the newest,
+     * which may still be filling with late deliveries. Its start, attempts and rate are 0 until there are two.
+     */
     record Snapshot(long windows, long lastWindowStart, long lastAttempts, double lastDeclineRate, List<IncidentRow> incidents) {
         long open() {
             return incidents.stream().filter(IncidentRow::open).count();
         }
     }
 
+    /** A status line must not hang on a ClickHouse that went away: a few seconds to connect and to answer. */
+    private static final String CONNECT_TIMEOUT_MILLIS = "3000";
+    private static final String ANSWER_TIMEOUT_MILLIS = "5000";
+    /** The longest failure message shown on the status line. */
+    private static final int MESSAGE_CHARS = 300;
+
     private final ClickHouseConfig config;
     private final long sinceEpochSecond;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
 
     SimulationWatch(ClickHouseConfig config, long sinceEpochSecond) {
         this.config = config;
         this.sinceEpochSecond = sinceEpochSecond;
     }
 
-    Snapshot poll() throws IOException, InterruptedException {
+    /**
+     * What ClickHouse holds now, read over a connection of its own, so that a ClickHouse restarted between
+     * two polls needs no reconnecting.
+     *
+     * @throws IOException if ClickHouse cannot be reached or refuses a query; the message is one line for
+     *     the status line, without the password
+     */
+    Snapshot poll() throws IOException {
         String db = config.database();
-        long[] windows = {0, 0};
-        for (String[] row : query("SELECT count(), toUnixTimestamp(max(window_start)) FROM " + db + ".decline_rates"
-                + " WHERE dimension_set = 'all' AND window_start >= " + sinceEpochSecond)) {
-            windows[0] = Long.parseLong(row[0]);
-            windows[1] = Long.parseLong(row[1]);
-        }
-        long attempts = 0;
-        double rate = 0;
-        // The newest window may still be filling with late deliveries: the one before it is complete.
-        for (String[] row : query("SELECT attempts, decline_rate FROM " + db + ".decline_rates WHERE dimension_set = 'all'"
-                + " AND window_start >= " + sinceEpochSecond + " ORDER BY window_start DESC LIMIT 1 OFFSET 1")) {
-            attempts = Long.parseLong(row[0]);
-            rate = Double.parseDouble(row[1]);
-        }
-        List<IncidentRow> incidents = new ArrayList<>();
-        // The page's summary (alerts) names the incident by its most specific series; the view's is its worst one.
-        for (String[] row : query("SELECT i.incident_id, i.status, if(p.page != '', p.page, i.summary), i.metric,"
-                + " toUnixTimestamp(i.opened_at), toUnixTimestamp(ifNull(i.resolved_at, toDateTime(0)))"
-                + " FROM " + db + ".incidents AS i LEFT JOIN (SELECT incident_id, any(summary) AS page FROM " + db
-                + ".alerts FINAL WHERE action = 'trigger' GROUP BY incident_id) AS p ON p.incident_id = i.incident_id"
-                + " WHERE i.opened_at >= " + sinceEpochSecond + " ORDER BY i.opened_at, i.incident_id")) {
-            incidents.add(new IncidentRow(row[0], row[1], row[2], row[3], Long.parseLong(row[4]), Long.parseLong(row[5])));
-        }
-        return new Snapshot(windows[0], windows[1] - 60, attempts, rate, incidents);
-    }
-
-    private List<String[]> query(String sql) throws IOException, InterruptedException {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(config.url() + "/"))
-                .timeout(Duration.ofSeconds(5))
-                .POST(HttpRequest.BodyPublishers.ofString(sql + " FORMAT TabSeparated", StandardCharsets.UTF_8));
-        if (!config.password().isEmpty() || !ClickHouseConfig.DEFAULT_USER.equals(config.user())) {
-            request.header("X-ClickHouse-User", config.user()).header("X-ClickHouse-Key", config.password());
-        }
-        HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-        if (response.statusCode() != 200) {
-            String body = response.body().strip();
-            throw new IOException("ClickHouse answered " + response.statusCode() + ": "
-                    + (body.length() > 200 ? body.substring(0, 200) + "..." : body));
-        }
-        List<String[]> rows = new ArrayList<>();
-        for (String line : response.body().split("\n")) {
-            if (!line.isEmpty()) {
-                String[] cells = line.split("\t", -1);
-                for (int i = 0; i < cells.length; i++) {
-                    cells[i] = unescape(cells[i]);
+        String allSince = " FROM " + db + ".decline_rates WHERE dimension_set = 'all' AND window_start >= "
+                + sinceEpochSecond;
+        try (Connection c = connect(); Statement s = c.createStatement()) {
+            long windows = 0;
+            try (ResultSet rs = s.executeQuery("SELECT count()" + allSince)) {
+                if (rs.next()) {
+                    windows = rs.getLong(1);
                 }
-                rows.add(cells);
             }
+            long lastWindowStart = 0;
+            long attempts = 0;
+            double rate = 0;
+            // The newest window may still be filling with late deliveries: the one before it is complete.
+            try (ResultSet rs = s.executeQuery("SELECT toUnixTimestamp(window_start), attempts, decline_rate" + allSince
+                    + " ORDER BY window_start DESC LIMIT 1 OFFSET 1")) {
+                if (rs.next()) {
+                    lastWindowStart = rs.getLong(1);
+                    attempts = rs.getLong(2);
+                    rate = rs.getDouble(3);
+                }
+            }
+            List<IncidentRow> incidents = new ArrayList<>();
+            // The page's summary (alerts) names the incident by its most specific series; the view's is its worst one.
+            try (ResultSet rs = s.executeQuery("SELECT i.incident_id, i.status, if(p.page != '', p.page, i.summary), i.metric,"
+                    + " toUnixTimestamp(i.opened_at), toUnixTimestamp(ifNull(i.resolved_at, toDateTime(0)))"
+                    + " FROM " + db + ".incidents AS i LEFT JOIN (SELECT incident_id, any(summary) AS page FROM " + db
+                    + ".alerts FINAL WHERE action = 'trigger' GROUP BY incident_id) AS p ON p.incident_id = i.incident_id"
+                    + " WHERE i.opened_at >= " + sinceEpochSecond + " ORDER BY i.opened_at, i.incident_id")) {
+                while (rs.next()) {
+                    incidents.add(new IncidentRow(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                            rs.getLong(5), rs.getLong(6)));
+                }
+            }
+            return new Snapshot(windows, lastWindowStart, attempts, rate, incidents);
+        } catch (SQLException e) {
+            throw new IOException(oneLine(ClickHouseFailure.describe(e, config, "reading the simulation's metrics")), e);
         }
-        return rows;
     }
 
-    /** A TabSeparated cell as ClickHouse escapes it: backslash before \\, ', tab, newline and a few controls. */
-    static String unescape(String cell) {
-        if (cell.indexOf('\\') < 0) {
-            return cell;
-        }
-        StringBuilder out = new StringBuilder(cell.length());
-        for (int i = 0; i < cell.length(); i++) {
-            char c = cell.charAt(i);
-            if (c != '\\' || i + 1 == cell.length()) {
-                out.append(c);
-                continue;
-            }
-            char next = cell.charAt(++i);
-            out.append(switch (next) {
-                case 't' -> '\t';
-                case 'n' -> '\n';
-                case 'r' -> '\r';
-                case 'b' -> '\b';
-                case 'f' -> '\f';
-                case '0' -> '\0';
-                default -> next; // \\, \' and anything else escaped stand for themselves
-            });
-        }
-        return out.toString();
+    private Connection connect() throws SQLException {
+        Properties props = new Properties();
+        props.setProperty("user", config.user());
+        props.setProperty("password", config.password());
+        props.setProperty("connection_timeout", CONNECT_TIMEOUT_MILLIS);
+        props.setProperty("socket_timeout", ANSWER_TIMEOUT_MILLIS);
+        // The next status line is the retry; the driver's own would only hold this one back.
+        props.setProperty("retry", "0");
+        return DriverManager.getConnection(config.jdbcUrl(), props);
+    }
+
+    /** {@code message} on one line and at most {@value #MESSAGE_CHARS} characters long. */
+    static String oneLine(String message) {
+        String line = message.strip().replaceAll("\\s+", " ");
+        return line.length() > MESSAGE_CHARS ? line.substring(0, MESSAGE_CHARS) + "..." : line;
     }
 }
