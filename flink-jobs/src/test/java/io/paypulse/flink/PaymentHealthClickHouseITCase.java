@@ -2,9 +2,6 @@ package io.paypulse.flink;
 
 import io.paypulse.flink.config.JobConfig;
 import io.paypulse.flink.model.StripeEvent;
-import io.paypulse.infra.SharedInfra;
-import io.paypulse.schemas.ClickHouseConfig;
-import io.paypulse.schemas.ClickHouseMigrator;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -14,16 +11,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
-import java.util.UUID;
 
 import static io.paypulse.flink.TestEvents.T0;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -38,21 +29,17 @@ class PaymentHealthClickHouseITCase {
     static final MiniClusterExtension CLUSTER = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
             .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
 
-    private ClickHouseConfig clickHouse;
+    private PaymentHealthDatabase db;
 
     @BeforeEach
     void ownDatabase() {
-        String configured = System.getenv(ClickHouseConfig.ENV_URL);
-        ClickHouseConfig server = configured != null && !configured.isBlank() ? ClickHouseConfig.fromEnv()
-                : ClickHouseConfig.fromEnv(Map.of(ClickHouseConfig.ENV_URL, SharedInfra.clickHouse().httpUrl()));
-        clickHouse = server.withDatabase("it_job_" + UUID.randomUUID().toString().replace("-", ""));
-        new ClickHouseMigrator(clickHouse).migrate();
+        db = PaymentHealthDatabase.migrated("it_job");
     }
 
     @AfterEach
     void dropDatabase() throws SQLException {
-        if (clickHouse != null) {
-            execute("DROP DATABASE IF EXISTS " + clickHouse.database() + " SYNC");
+        if (db != null) {
+            db.close();
         }
     }
 
@@ -70,52 +57,28 @@ class PaymentHealthClickHouseITCase {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(1);
         PaymentHealthJob.sinkToClickHouse(
-                PaymentHealthJob.build(env.fromData(events, Types.POJO(StripeEvent.class)), config), clickHouse);
+                PaymentHealthJob.build(env.fromData(events, Types.POJO(StripeEvent.class)), config), db.config());
         env.execute("payment-health-clickhouse-test");
 
-        String db = clickHouse.database();
         assertEquals(List.of("2023-11-14 22:14:00|2023-11-14 22:15:00|5|3|0.6|5", "2023-11-14 22:15:00|2023-11-14 22:16:00|2|1|0.5|2",
                         "2023-11-14 22:25:00|2023-11-14 22:26:00|1|0|0|1"),
-                column("SELECT toString(window_start) || '|' || toString(window_end) || '|' || toString(attempts) || '|'"
+                db.rows("SELECT toString(window_start) || '|' || toString(window_end) || '|' || toString(attempts) || '|'"
                         + " || toString(declined) || '|' || toString(decline_rate) || '|' || toString(version)"
-                        + " FROM " + db + ".decline_rates WHERE dimension_set = 'all' ORDER BY window_start"));
+                        + " FROM {db}.decline_rates WHERE dimension_set = 'all' ORDER BY window_start"));
         assertEquals(List.of("mastercard|GB|1", "mastercard|US|1", "visa|US|3"),
-                column("SELECT card_brand || '|' || card_country || '|' || toString(attempts) FROM " + db
-                        + ".decline_rates WHERE dimension_set = 'card_brand,card_country' AND window_start = "
+                db.rows("SELECT card_brand || '|' || card_country || '|' || toString(attempts) FROM"
+                        + " {db}.decline_rates WHERE dimension_set = 'card_brand,card_country' AND window_start = "
                         + T0 + " ORDER BY card_brand, card_country"));
         assertEquals(List.of("4|3|1|87000|172800"),
-                column("SELECT toString(payouts) || '|' || toString(paid) || '|' || toString(failed) || '|'"
-                        + " || toString(mean_seconds) || '|' || toString(max_seconds) FROM " + db
-                        + ".settlement_times WHERE dimension_set = 'all'"));
-        assertEquals(List.of("6|300"), column("SELECT toString(events) || '|' || toString(max_ms) FROM " + db
-                + ".webhook_latency WHERE dimension_set = 'all' AND window_start = " + T0));
-        assertEquals(List.of("9"), column("SELECT toString(count()) FROM " + db + ".payment_attempts FINAL"));
-        assertEquals(List.of("14|0"), column("SELECT toString(count()) || '|' || toString(countIf(payload LIKE '%jenny%'))"
-                + " FROM " + db + ".stripe_events FINAL"));
+                db.rows("SELECT toString(payouts) || '|' || toString(paid) || '|' || toString(failed) || '|'"
+                        + " || toString(mean_seconds) || '|' || toString(max_seconds) FROM"
+                        + " {db}.settlement_times WHERE dimension_set = 'all'"));
+        assertEquals(List.of("6|300"), db.rows("SELECT toString(events) || '|' || toString(max_ms) FROM"
+                + " {db}.webhook_latency WHERE dimension_set = 'all' AND window_start = " + T0));
+        assertEquals(List.of("9"), db.rows("SELECT toString(count()) FROM {db}.payment_attempts FINAL"));
+        assertEquals(List.of("14|0"), db.rows("SELECT toString(count()) || '|' || toString(countIf(payload LIKE '%jenny%'))"
+                + " FROM {db}.stripe_events FINAL"));
         assertEquals(List.of("evt_too_late|2023-11-14 22:14:00|beyond_allowed_lateness"),
-                column("SELECT event_id || '|' || toString(window_start) || '|' || reason FROM " + db + ".late_events FINAL"));
-    }
-
-    private List<String> column(String sql) throws SQLException {
-        List<String> values = new ArrayList<>();
-        try (Connection c = connect(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
-            while (rs.next()) {
-                values.add(rs.getString(1));
-            }
-        }
-        return values;
-    }
-
-    private void execute(String sql) throws SQLException {
-        try (Connection c = connect(); Statement s = c.createStatement()) {
-            s.execute(sql);
-        }
-    }
-
-    private Connection connect() throws SQLException {
-        Properties props = new Properties();
-        props.setProperty("user", clickHouse.user());
-        props.setProperty("password", clickHouse.password());
-        return DriverManager.getConnection(clickHouse.jdbcUrl(), props);
+                db.rows("SELECT event_id || '|' || toString(window_start) || '|' || reason FROM {db}.late_events FINAL"));
     }
 }

@@ -18,7 +18,7 @@ import java.util.UUID;
  * A ClickHouse database of one test's own with the migrated payment health schema, on the server
  * named by {@code CLICKHOUSE_URL} or else the JVM-wide local one; dropped on {@link #close}.
  */
-final class PaymentHealthDatabase implements AutoCloseable {
+public final class PaymentHealthDatabase implements AutoCloseable {
 
     /** Every table the job writes. */
     static final List<String> JOB_TABLES = List.of("stripe_events", "payment_attempts", "decline_rates_1m",
@@ -30,12 +30,16 @@ final class PaymentHealthDatabase implements AutoCloseable {
         this.config = config;
     }
 
-    static PaymentHealthDatabase migrated(String prefix) {
+    /** The server the tests use: the one {@code CLICKHOUSE_URL} names, or else the JVM-wide local one. */
+    public static ClickHouseConfig server() {
         String configured = System.getenv(ClickHouseConfig.ENV_URL);
-        ClickHouseConfig server = configured != null && !configured.isBlank() ? ClickHouseConfig.fromEnv()
+        return configured != null && !configured.isBlank() ? ClickHouseConfig.fromEnv()
                 : ClickHouseConfig.fromEnv(Map.of(ClickHouseConfig.ENV_URL, SharedInfra.clickHouse().httpUrl()));
+    }
+
+    static PaymentHealthDatabase migrated(String prefix) {
         PaymentHealthDatabase db = new PaymentHealthDatabase(
-                server.withDatabase(prefix + "_" + UUID.randomUUID().toString().replace("-", "")));
+                server().withDatabase(prefix + "_" + UUID.randomUUID().toString().replace("-", "")));
         new ClickHouseMigrator(db.config).migrate();
         return db;
     }

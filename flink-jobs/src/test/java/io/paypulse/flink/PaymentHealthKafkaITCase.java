@@ -1,16 +1,11 @@
 package io.paypulse.flink;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.paypulse.flink.config.JobConfig;
 import io.paypulse.flink.functions.JobMetrics;
 import io.paypulse.infra.stripe.StripeEventSamples;
 import io.paypulse.schemas.EnvelopeHeaders;
-import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.testutils.InMemoryReporter;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -22,8 +17,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 import static io.paypulse.flink.TestEvents.DAY;
 import static io.paypulse.flink.TestEvents.T0;
@@ -39,13 +32,8 @@ class PaymentHealthKafkaITCase {
     private static final InMemoryReporter METRICS = InMemoryReporter.createWithRetainedMetrics();
 
     @RegisterExtension
-    static final MiniClusterExtension CLUSTER = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-            .setNumberTaskManagers(1)
-            .setNumberSlotsPerTaskManager(2)
-            .setConfiguration(METRICS.addToConfiguration(new Configuration()))
-            .build());
+    static final MiniClusterExtension CLUSTER = JobCluster.reportingTo(METRICS);
 
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration JOB_DEADLINE = Duration.ofSeconds(45);
 
     private BridgeTopic topic;
@@ -75,13 +63,7 @@ class PaymentHealthKafkaITCase {
         env.setParallelism(2);
         PaymentHealthRunner.define(env, config, db.config(), BridgeTopic.boundedSource(config));
         JobClient job = env.executeAsync("payment-health-kafka-test");
-        try {
-            job.getJobExecutionResult().get(JOB_DEADLINE.toSeconds(), TimeUnit.SECONDS);
-        } catch (TimeoutException e) {
-            // With the production restart strategy a job that fails on a record restarts forever.
-            job.cancel();
-            throw new AssertionError("the job did not finish within " + JOB_DEADLINE, e);
-        }
+        JobCluster.awaitEnd(job, JOB_DEADLINE);
 
         assertEquals(List.of(
                         "2023-11-14 22:14:00|2023-11-14 22:15:00|3|1|2|0.6666666666666666|1|2|3",
@@ -146,14 +128,14 @@ class PaymentHealthKafkaITCase {
      * Two minutes of events with answers computed by hand, a Stripe retry, and two records no bridge
      * writes, which the job must count and skip rather than stop on.
      */
-    private List<ProducerRecord<byte[], byte[]>> script() throws JsonProcessingException {
+    private List<ProducerRecord<byte[], byte[]>> script() {
         return List.of(
                 // Minute T0: three attempts, one of them for a Connect account.
                 topic.delivery(StripeEventSamples.chargeSucceeded("evt_k1", "ch_k1", T0 + 1, "visa", "US", 1000, "usd"), 300),
                 topic.delivery(StripeEventSamples.chargeFailed("evt_k2", "ch_k2", T0 + 5, "visa", "US", 2000, "usd",
                         "card_declined", "05"), 400),
-                topic.delivery(forAccount(StripeEventSamples.chargeFailed("evt_k3", "ch_k3", T0 + 10, "mastercard", "GB", 3000,
-                        "eur", "insufficient_funds", "51"), "acct_1Kafka"), 500),
+                topic.delivery(TestEvents.forAccount(StripeEventSamples.chargeFailed("evt_k3", "ch_k3", T0 + 10, "mastercard",
+                        "GB", 3000, "eur", "insufficient_funds", "51"), "acct_1Kafka"), 500),
                 // Stripe retried evt_k2 two minutes later, through another bridge instance: dropped by event id.
                 topic.record(StripeEventSamples.chargeFailed("evt_k2", "ch_k2", T0 + 5, "visa", "US", 2000, "usd",
                         "card_declined", "05"), (T0 + 5) * 1000 + 120_400, "bridge-b"),
@@ -175,13 +157,6 @@ class PaymentHealthKafkaITCase {
                         "eur", "instant"), 300),
                 topic.delivery(StripeEventSamples.paymentIntent("evt_k9", "payment_intent.succeeded", "pi_k9", T0 + 80, 1000,
                         "usd"), 100));
-    }
-
-    /** {@code body} as a Connect platform receives it for a connected account: with top-level {@code account}. */
-    private static String forAccount(String body, String account) throws JsonProcessingException {
-        ObjectNode event = (ObjectNode) JSON.readTree(body);
-        event.put("account", account);
-        return JSON.writeValueAsString(event);
     }
 
     private static ProducerRecord<byte[], byte[]> withHeader(ProducerRecord<byte[], byte[]> record, String header,

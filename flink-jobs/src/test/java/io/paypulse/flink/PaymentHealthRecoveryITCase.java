@@ -1,8 +1,5 @@
 package io.paypulse.flink;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.paypulse.flink.config.JobConfig;
 import io.paypulse.flink.model.StripeEvent;
 import io.paypulse.infra.stripe.StripeEventSamples;
@@ -10,12 +7,10 @@ import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.functions.RichMapFunction;
 import org.apache.flink.api.common.state.CheckpointListener;
-import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.state.FunctionInitializationContext;
 import org.apache.flink.runtime.state.FunctionSnapshotContext;
 import org.apache.flink.runtime.testutils.InMemoryReporter;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
@@ -30,8 +25,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.IntStream;
@@ -52,13 +45,8 @@ class PaymentHealthRecoveryITCase {
     private static final InMemoryReporter METRICS = InMemoryReporter.createWithRetainedMetrics();
 
     @RegisterExtension
-    static final MiniClusterExtension CLUSTER = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-            .setNumberTaskManagers(1)
-            .setNumberSlotsPerTaskManager(2)
-            .setConfiguration(METRICS.addToConfiguration(new Configuration()))
-            .build());
+    static final MiniClusterExtension CLUSTER = JobCluster.reportingTo(METRICS);
 
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration JOB_DEADLINE = Duration.ofSeconds(45);
     private static final int EVENTS = 360;
     /** Records source subtask 0 passes before the failure may come; it reads about half the script. */
@@ -156,12 +144,7 @@ class PaymentHealthRecoveryITCase {
             PaymentHealthRunner.define(env, config, db.config(), BridgeTopic.boundedSource(config));
         }
         JobClient job = env.executeAsync("payment-health-recovery-test");
-        try {
-            job.getJobExecutionResult().get(JOB_DEADLINE.toSeconds(), TimeUnit.SECONDS);
-        } catch (TimeoutException e) {
-            job.cancel();
-            throw new AssertionError("the job did not finish within " + JOB_DEADLINE, e);
-        }
+        JobCluster.awaitEnd(job, JOB_DEADLINE);
         return job;
     }
 
@@ -188,7 +171,7 @@ class PaymentHealthRecoveryITCase {
      * that reaches another bridge instance three minutes later, so that originals before the
      * checkpoint have redeliveries after it.
      */
-    private List<ProducerRecord<byte[], byte[]>> script() throws JsonProcessingException {
+    private List<ProducerRecord<byte[], byte[]>> script() {
         List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
         List<String> bodies = new ArrayList<>();
         for (int i = 0; i < EVENTS; i++) {
@@ -207,7 +190,7 @@ class PaymentHealthRecoveryITCase {
         return (T0 + i) * 1000 + 120 + (i * 37L) % 900;
     }
 
-    private static String body(int i) throws JsonProcessingException {
+    private static String body(int i) {
         long created = T0 + i;
         String id = "r" + i;
         String[] country = COUNTRY_CURRENCY[(i / 2) % COUNTRY_CURRENCY.length];
@@ -232,12 +215,7 @@ class PaymentHealthRecoveryITCase {
                         country[1]);
             }
         };
-        if (i % 9 == 0) {
-            ObjectNode event = (ObjectNode) JSON.readTree(body);
-            event.put("account", "acct_" + (i % 2 == 0 ? "even" : "odd"));
-            body = JSON.writeValueAsString(event);
-        }
-        return body;
+        return i % 9 == 0 ? TestEvents.forAccount(body, "acct_" + (i % 2 == 0 ? "even" : "odd")) : body;
     }
 
     /**

@@ -2,6 +2,7 @@ package io.paypulse.flink;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.paypulse.flink.config.RedactionPolicy;
 import io.paypulse.flink.functions.EventBodyReader;
 import io.paypulse.flink.functions.StripeEventParser;
@@ -61,6 +62,17 @@ public final class TestEvents {
             return new StripeEvent(node.path("id").asText(), node.path("type").asText(), created,
                     node.path("api_version").asText(""), node.path("account").asText(""), node.path("livemode").asBoolean(),
                     created * 1000 + latencyMillis, "bridge-test", body);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** {@code body} as a Connect platform receives it for a connected account: with top-level {@code account}. */
+    public static String forAccount(String body, String account) {
+        try {
+            ObjectNode event = (ObjectNode) JSON.readTree(body);
+            event.put("account", account);
+            return JSON.writeValueAsString(event);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new UncheckedIOException(e);
         }

@@ -1,6 +1,6 @@
 package io.paypulse.flink.sink;
 
-import io.paypulse.infra.SharedInfra;
+import io.paypulse.flink.PaymentHealthDatabase;
 import io.paypulse.schemas.ClickHouseConfig;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -9,7 +9,6 @@ import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 
@@ -24,11 +23,7 @@ final class ClickHouseTestDatabase implements AutoCloseable {
 
     /** On the server named by {@code CLICKHOUSE_URL}, or the JVM-wide local one. */
     static ClickHouseTestDatabase onSharedServer() throws SQLException {
-        String configured = System.getenv(ClickHouseConfig.ENV_URL);
-        ClickHouseConfig server = configured != null && !configured.isBlank()
-                ? ClickHouseConfig.fromEnv()
-                : ClickHouseConfig.fromEnv(Map.of(ClickHouseConfig.ENV_URL, SharedInfra.clickHouse().httpUrl()));
-        return on(server);
+        return on(PaymentHealthDatabase.server());
     }
 
     static ClickHouseTestDatabase on(ClickHouseConfig server) throws SQLException {
