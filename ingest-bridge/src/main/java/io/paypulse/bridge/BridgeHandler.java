@@ -1,7 +1,9 @@
 package io.paypulse.bridge;
 
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
+import io.paypulse.schemas.Topics;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpMethod;
 import org.eclipse.jetty.server.Handler;
@@ -27,6 +29,7 @@ final class BridgeHandler extends Handler.Abstract.NonBlocking {
     private static final Logger LOG = LoggerFactory.getLogger(BridgeHandler.class);
     private static final String JSON = "application/json";
     private static final String SIGNATURE_HEADER = "Stripe-Signature";
+    static final String TOO_LARGE = "kafka_record_too_large";
 
     private final SignatureVerifier verifier;
     private final WebhookPublisher publisher;
@@ -175,6 +178,18 @@ final class BridgeHandler extends Handler.Abstract.NonBlocking {
 
     private void unavailable(Response response, Callback done, Throwable error, String eventId) {
         Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+        if (cause instanceof RecordTooLargeException) {
+            // Not transient: every retry of this delivery fails the same way until the topic's limit is raised.
+            metrics.unavailable.labelValues(TOO_LARGE).inc();
+            LOG.error("event=webhook_unavailable reason={} event_id={} action=\"raise max.message.bytes of {} and {} to at "
+                    + "least {} bytes (schemas/kafka/topics.json), or lower {}\"", TOO_LARGE, eventId, Topics.STRIPE_EVENTS,
+                    Topics.STRIPE_EVENTS_DLQ, maxBodyBytes + WebhookPublisher.RECORD_OVERHEAD_BYTES, BridgeConfig.ENV_MAX_BODY);
+            write(response, done, 503, "{\"error\":{\"code\":\"" + TOO_LARGE + "\",\"message\":"
+                    + quote("Kafka refused the event as larger than its topic accepts, so it was not accepted. Stripe retries "
+                    + "automatically; the operator must raise the topic's max.message.bytes (see the bridge's log).")
+                    + "}}");
+            return;
+        }
         String reason = cause instanceof TimeoutException || cause instanceof org.apache.kafka.common.errors.TimeoutException
                 ? "kafka_timeout" : "kafka_error";
         metrics.unavailable.labelValues(reason).inc();

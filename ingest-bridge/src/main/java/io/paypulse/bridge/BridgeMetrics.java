@@ -41,7 +41,7 @@ public final class BridgeMetrics {
             .register(registry);
     final Counter unavailable = Counter.builder()
             .name("paypulse_bridge_webhooks_unavailable_total")
-            .help("Webhooks answered 503 so that Stripe retries, by reason (kafka_timeout, kafka_error).")
+            .help("Webhooks answered 503 so that Stripe retries, by reason (kafka_timeout, kafka_error, kafka_record_too_large).")
             .labelNames("reason")
             .register(registry);
     final Counter deadLettered = Counter.builder()
@@ -87,7 +87,7 @@ public final class BridgeMetrics {
                 deadLettered.labelValues(r.code());
             }
         }
-        for (String reason : new String[]{"kafka_timeout", "kafka_error"}) {
+        for (String reason : new String[]{"kafka_timeout", "kafka_error", BridgeHandler.TOO_LARGE}) {
             unavailable.labelValues(reason);
         }
         produceLatencyEvents = produceLatency.labelValues(Topics.STRIPE_EVENTS);

@@ -18,6 +18,15 @@ import java.util.concurrent.TimeUnit;
  */
 final class WebhookPublisher implements AutoCloseable {
 
+    /**
+     * Room for what a record adds to its body: key, envelope headers, record and batch framing. They take
+     * well under 1 KiB; the rest is margin. A body the bridge accepts must fit, with this, both in the
+     * producer's {@code max.request.size} and in the topics' {@code max.message.bytes}.
+     */
+    static final int RECORD_OVERHEAD_BYTES = 64 * 1024;
+    /** Kafka's own default {@code max.request.size}: never set lower than that. */
+    private static final int KAFKA_DEFAULT_MAX_REQUEST_SIZE = 1024 * 1024;
+
     private final Producer<byte[], byte[]> producer;
     private final Duration ackTimeout;
     private final BridgeMetrics metrics;
@@ -49,12 +58,20 @@ final class WebhookPublisher implements AutoCloseable {
         p.putIfAbsent(ProducerConfig.BATCH_SIZE_CONFIG, "262144");
         // The HTTP answer is 503 after the deadline anyway; a record abandoned that way should not keep
         // buffer space for long. If it still lands, Stripe's retry makes a duplicate the job removes.
+        // A body just under BRIDGE_MAX_BODY_BYTES must not fail as too large on its way to the broker: that
+        // failure would repeat on every one of Stripe's retries.
+        p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Integer.toString(requiredRecordBytes(config)));
         p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, Long.toString(ackMs));
         p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, Long.toString(ackMs));
         p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, Long.toString(ackMs + lingerMs));
         p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         return p;
+    }
+
+    /** The largest record the bridge can produce: the largest body it accepts plus its record's overhead. */
+    static int requiredRecordBytes(BridgeConfig config) {
+        return Math.max(KAFKA_DEFAULT_MAX_REQUEST_SIZE, config.maxBodyBytes() + RECORD_OVERHEAD_BYTES);
     }
 
     /**

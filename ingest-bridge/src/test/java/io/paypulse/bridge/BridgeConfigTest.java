@@ -51,6 +51,19 @@ class BridgeConfigTest {
     }
 
     @Test
+    void theProducerTakesARecordAsLargeAsTheLargestBodyPlusItsEnvelope() {
+        assertEquals(Integer.toString(1024 * 1024 + 64 * 1024), WebhookPublisher.producerProperties(
+                BridgeConfig.fromEnv(Map.of("STRIPE_WEBHOOK_SECRET", "whsec_a"))).get("max.request.size"));
+        assertEquals(Integer.toString(3 * 1024 * 1024 + 64 * 1024), WebhookPublisher.producerProperties(
+                BridgeConfig.fromEnv(Map.of("STRIPE_WEBHOOK_SECRET", "whsec_a", "BRIDGE_MAX_BODY_BYTES", "3145728")))
+                .get("max.request.size"));
+        // Never below Kafka's own default.
+        assertEquals("1048576", WebhookPublisher.producerProperties(
+                BridgeConfig.fromEnv(Map.of("STRIPE_WEBHOOK_SECRET", "whsec_a", "BRIDGE_MAX_BODY_BYTES", "65536")))
+                .get("max.request.size"));
+    }
+
+    @Test
     void metricsIntervalTakesUnitsAndZeroTurnsSnapshotsOff() {
         assertEquals(Duration.ofMillis(500), metricsInterval("500ms"));
         assertEquals(Duration.ofSeconds(30), metricsInterval("30s"));

@@ -91,6 +91,7 @@ class BridgeMetricSnapshotsITCase {
                 "bridge_rejected_total|reason=not_found|0.0|counter",
                 "bridge_unavailable_total|reason=kafka_timeout|0.0|counter",
                 "bridge_unavailable_total|reason=kafka_error|0.0|counter",
+                "bridge_unavailable_total|reason=kafka_record_too_large|0.0|counter",
                 "bridge_dlq_total||2.0|counter",
                 "bridge_in_flight||0.0|gauge"));
         assertEquals(expected, snapshots.get(last));
