@@ -46,10 +46,10 @@ import java.util.stream.Collectors;
 @Command(name = "bridge",
         mixinStandardHelpOptions = true,
         description = {
-                "Send signed webhooks over HTTP to a bridge backed by a real Kafka broker, at a fixed concurrency,",
-                "and to the same HTTP server answering 200 with no work, in alternating rounds after a warm-up.",
-                "Reports accepted/s, p50/p99/max latency, CPU per request, the ratio of the two, and whether Kafka",
-                "holds exactly the accepted events."})
+                "Load-test the bridge over HTTP against a real Kafka broker, next to the same server doing no work.",
+                "Signed webhooks go at a fixed concurrency to the bridge and to the same HTTP server answering 200 "
+                        + "with no work, in alternating rounds after a warm-up. Reports accepted/s, p50/p99/max latency, "
+                        + "CPU per request, the ratio of the two, and whether Kafka holds exactly the accepted events."})
 final class BridgeBenchCommand implements Callable<Integer> {
 
     @Option(names = "--concurrency", defaultValue = "64", description = "Requests in flight at once (default ${DEFAULT-VALUE}).")

@@ -44,13 +44,14 @@ import java.util.concurrent.TimeUnit;
  */
 @Command(name = "job",
         mixinStandardHelpOptions = true,
-        description = "Pre-fill a fresh topic with realistic Stripe webhook deliveries (as the bridge writes them), "
-                + "then run, on one Flink MiniCluster, the full payment health job (Kafka to ClickHouse) and a "
+        description = {"Measure the payment health job's events/s from a pre-filled topic to ClickHouse, against a parse-only job.",
+                "Pre-fills a fresh topic with realistic Stripe webhook deliveries (as the bridge writes them), "
+                + "then runs, on one Flink MiniCluster, the full payment health job (Kafka to ClickHouse) and a "
                 + "parse-only job (the same source and deserializer, and a streaming JSON parse of every body, into a "
                 + "discarding sink) over the whole topic, then the source alone (read-only, bodies not parsed). "
                 + "Each job first runs, unmeasured, over a smaller warm-up topic, so the JIT has compiled it. "
                 + "Prints events/s of each, the full job's ratio to each, and whether ClickHouse holds every event exactly once. "
-                + "Kafka and ClickHouse start locally unless given; PAYPULSE_* job variables apply.")
+                + "Kafka and ClickHouse start locally unless given; PAYPULSE_* job variables apply."})
 final class JobBenchCommand implements Callable<Integer> {
 
     static final double TARGET_EVENTS_PER_SECOND = 20_000;

@@ -18,10 +18,10 @@ import java.util.concurrent.Callable;
         mixinStandardHelpOptions = true,
         description = {
                 "Run the payment health Flink job on an in-process MiniCluster against a given Kafka and ClickHouse.",
-                "It reads stripe.events and writes decline rates, webhook latency, settlement times, payment attempts",
-                "and redacted raw events, detects anomalies and pages through PagerDuty (PAGERDUTY_ROUTING_KEY; without",
-                "it alerts are logged and recorded in ClickHouse only). Every PAYPULSE_*, PAGERDUTY_* and GRAFANA_URL",
-                "variable of README's configuration table applies.",
+                "It reads stripe.events and writes decline rates, webhook latency, settlement times, payment attempts "
+                        + "and redacted raw events, detects anomalies and pages through PagerDuty (PAGERDUTY_ROUTING_KEY; "
+                        + "without it alerts are logged and recorded in ClickHouse only). Every PAYPULSE_*, PAGERDUTY_* "
+                        + "and GRAFANA_URL variable of README's configuration table applies.",
                 "On a Flink cluster, submit flink-jobs/target/paypulse-flink-jobs-<version>-job.jar instead (README)."})
 final class JobCommand implements Callable<Integer> {
 

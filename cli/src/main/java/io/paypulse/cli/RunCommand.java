@@ -33,9 +33,9 @@ import java.util.concurrent.Callable;
                 "Run the whole local stack on this machine: Kafka (KRaft), ClickHouse, the migrations, the bridge and the job.",
                 "Kafka and ClickHouse start locally unless KAFKA_BOOTSTRAP_SERVERS / CLICKHOUSE_URL point at existing ones.",
                 "Stop with Ctrl-C; data stays in the data directory for the next run.",
-                "With --simulate, the traffic simulator feeds the local bridge: the quickstart scenario replays 90 minutes",
-                "of traffic in about two minutes, ending now, with a decline spike you can watch open and resolve; live",
-                "traffic follows. Its data is kept apart, in <data-dir>/simulation, and starts afresh each time."})
+                "With --simulate, the traffic simulator feeds the local bridge: the quickstart scenario replays 90 minutes "
+                        + "of traffic in about two minutes, ending now, with a decline spike you can watch open and resolve; "
+                        + "live traffic follows. Its data is kept apart, in <data-dir>/simulation, and starts afresh each time."})
 final class RunCommand implements Callable<Integer> {
 
     static final String ENV_DATA_DIR = "PAYPULSE_DATA_DIR";
@@ -120,12 +120,12 @@ final class RunCommand implements Callable<Integer> {
             Console.info("paypulse is running. Ctrl-C stops it.");
             Console.info("  webhooks   POST " + bridge.webhookUri());
             Console.info("  bridge     " + bridge.baseUri() + "/healthz  /readyz  /metrics");
-            Console.info("  kafka      " + kafka + "  (topics stripe.events, stripe.events.dlq)");
+            Console.info("  kafka      " + kafka + "  (topics " + String.join(", ", TopicSpecs.load().names()) + ")");
             Console.info("  clickhouse " + clickHouseConfig.url() + "  (database " + clickHouseConfig.database()
-                    + "; try: SELECT * FROM decline_rates ORDER BY window_start DESC LIMIT 10)");
+                    + "; try: SELECT * FROM " + clickHouseConfig.database() + ".decline_rates ORDER BY window_start DESC LIMIT 10)");
             Console.info("  flink job  " + (flinkUiPort > 0 ? "http://127.0.0.1:" + flinkUiPort : "running (no web UI)"));
             Console.info("  secret     " + (Files.exists(secretFile) && !System.getenv().containsKey(BridgeConfig.ENV_SECRETS)
-                    ? "generated for local use, in " + secretFile : "from STRIPE_WEBHOOK_SECRET"));
+                    ? "for local use, in " + secretFile : "from STRIPE_WEBHOOK_SECRET"));
             Console.info("  data, logs " + data);
             if (simulate) {
                 String secret = env.get(BridgeConfig.ENV_SECRETS).split(",")[0].strip();

@@ -14,13 +14,15 @@ import java.util.concurrent.Callable;
 @Command(name = "simulate",
         mixinStandardHelpOptions = true,
         description = {
-                "Send realistic Stripe traffic to a bridge as signed webhooks: charges across card brands, countries,",
-                "currencies and bank debits with each segment's decline rates and codes, PaymentIntent events, payouts,",
-                "daily and weekly volume cycles, and Stripe's delivery habits (duplicates, reordering, retries minutes",
-                "late). A scenario file scripts incidents: decline_spike, latency_spike, silence, payout_delay.",
-                "A sped-up replay (--speed-up) starts in the past and ends now, so `created` never runs ahead of",
-                "the wall clock; then, for scenarios without a duration, traffic continues live. Progress every 5 s",
-                "on stderr; 5xx and timeouts are retried with backoff. Exit 0 when every event was accepted, 2 if any was lost.",
+                "Send realistic Stripe traffic to a bridge as signed webhooks.",
+                "Charges across card brands, countries, currencies and bank debits with each segment's decline rates "
+                        + "and codes, PaymentIntent events, payouts, daily and weekly volume cycles, and Stripe's delivery "
+                        + "habits (duplicates, reordering, retries minutes late). A scenario file scripts incidents: "
+                        + "decline_spike, latency_spike, silence, payout_delay.",
+                "A sped-up replay (--speed-up) starts in the past and ends now, so `created` never runs ahead of the "
+                        + "wall clock; then, for scenarios without a duration, traffic continues live. Progress every 5 s "
+                        + "on stderr; 5xx and timeouts are retried with backoff. Exit 0 when every event was accepted, "
+                        + "2 if any was lost.",
                 "Built-in scenarios: quickstart, steady, incident-day, live-latency (see README, Simulating traffic)."})
 final class SimulateCommand implements Callable<Integer> {
 
