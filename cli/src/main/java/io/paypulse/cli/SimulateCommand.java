@@ -7,7 +7,12 @@ import io.paypulse.simulator.SimulatorConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.Callable;
 
 /** {@code paypulse simulate}: realistic Stripe traffic with scripted incidents, as signed webhooks to a bridge. */
@@ -30,9 +35,11 @@ final class SimulateCommand implements Callable<Integer> {
             description = "The bridge's webhook endpoint. Env: SIMULATOR_URL (default " + SimulatorConfig.DEFAULT_URL + ").")
     String url;
 
-    @Option(names = "--secret", paramLabel = "WHSEC",
-            description = "Signing secret the bridge verifies; never printed. Env: STRIPE_WEBHOOK_SECRET (the first, if several).")
-    String secret;
+    // A file, not the secret itself: a command line is visible to every user of the machine (ps).
+    @Option(names = "--secret-file", paramLabel = "FILE",
+            description = "File whose first line is the signing secret the bridge verifies, such as .paypulse-data/webhook-secret;"
+                    + " never printed. Env: STRIPE_WEBHOOK_SECRET (the first, if several).")
+    Path secretFile;
 
     @Option(names = "--scenario", paramLabel = "FILE|NAME",
             description = "Scenario file (JSON), or a built-in scenario's name. Env: SIMULATOR_SCENARIO (default steady).")
@@ -64,7 +71,7 @@ final class SimulateCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         SimulatorConfig config = SimulatorConfig.fromEnv(EnvOverrides.fromSystem()
                 .set(SimulatorConfig.ENV_URL, url)
-                .set(SimulatorConfig.ENV_SECRET, secret)
+                .set(SimulatorConfig.ENV_SECRET, secretFile == null ? null : readSecret(secretFile))
                 .set(SimulatorConfig.ENV_SCENARIO, scenario)
                 .set(SimulatorConfig.ENV_RATE, rate)
                 .set(SimulatorConfig.ENV_SPEED_UP, speedUp)
@@ -96,6 +103,19 @@ final class SimulateCommand implements Callable<Integer> {
         System.out.println("simulate: " + done.line());
         System.out.printf("simulate: %,d events, %,d delivered, %,d lost%n", done.events(), done.eventsDelivered(), done.lost());
         return done.lost() == 0 ? 0 : 2;
+    }
+
+    /** The first non-blank line of {@code file}, trimmed; a clear error, without the file's content, otherwise. */
+    static String readSecret(Path file) {
+        List<String> lines;
+        try {
+            lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("--secret-file " + file + " cannot be read (" + e.getClass().getSimpleName()
+                    + "): point it at a file holding the endpoint's whsec_ secret, such as .paypulse-data/webhook-secret");
+        }
+        return lines.stream().map(String::strip).filter(l -> !l.isEmpty()).findFirst().orElseThrow(() ->
+                new IllegalArgumentException("--secret-file " + file + " is empty: write the endpoint's whsec_ secret on its first line"));
     }
 
     /** One line on what will happen: rate, speed, span and incidents. */

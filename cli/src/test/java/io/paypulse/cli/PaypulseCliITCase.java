@@ -216,10 +216,30 @@ class PaypulseCliITCase {
         Path scenario = dir.resolve("typo.json");
         Files.writeString(scenario, "{\"duration\": \"1h\", \"incidents\": [{\"type\": \"decline_spik\", \"start\": \"1m\","
                 + " \"duration\": \"5m\"}]}");
-        Run run = runInProcess("simulate", "--scenario", scenario.toString(), "--secret", "whsec_x");
+        Path secret = dir.resolve("webhook-secret");
+        Files.writeString(secret, "\n  whsec_x  \n");
+        Run run = runInProcess("simulate", "--scenario", scenario.toString(), "--secret-file", secret.toString());
         assertEquals(1, run.exit());
         assertEquals("paypulse simulate: scenario " + scenario + ": incidents[0].type: unknown incident type 'decline_spik';"
                 + " use one of decline_spike, latency_spike, silence, payout_delay", run.err().strip());
+    }
+
+    @Test
+    void simulateTakesItsSecretFromAFileAndSaysWhatIsWrongWithOneWithoutShowingIt(@TempDir Path dir) throws Exception {
+        Path missing = dir.resolve("no-such-secret");
+        Run run = runInProcess("simulate", "--secret-file", missing.toString());
+        assertEquals(1, run.exit());
+        assertEquals("paypulse simulate: --secret-file " + missing + " cannot be read (NoSuchFileException): point it at a file"
+                + " holding the endpoint's whsec_ secret, such as .paypulse-data/webhook-secret", run.err().strip());
+
+        Path blank = dir.resolve("blank-secret");
+        Files.writeString(blank, " \n\n");
+        run = runInProcess("simulate", "--secret-file", blank.toString());
+        assertEquals(1, run.exit());
+        assertEquals("paypulse simulate: --secret-file " + blank + " is empty: write the endpoint's whsec_ secret on its first line",
+                run.err().strip());
+
+        assertEquals("whsec_from_file", SimulateCommand.readSecret(Files.writeString(dir.resolve("s"), "\nwhsec_from_file\nignored\n")));
     }
 
     @Test

@@ -46,8 +46,8 @@ public record SimulatorConfig(URI url, String secret, Scenario scenario, long se
                     + ", got " + url);
         }
         if (secret == null || secret.isBlank()) {
-            throw new IllegalArgumentException(ENV_SECRET + " is not set: set it (or --secret) to the signing secret the bridge"
-                    + " verifies, whsec_...; with ./paypulse run it is in .paypulse-data/webhook-secret");
+            throw new IllegalArgumentException(ENV_SECRET + " is not set: set it to the signing secret the bridge verifies"
+                    + " (whsec_...), or pass --secret-file; with ./paypulse run: --secret-file .paypulse-data/webhook-secret");
         }
         Objects.requireNonNull(scenario, "scenario");
         if (concurrency < 1 || concurrency > 1024) {
