@@ -41,6 +41,11 @@ final class SimulateCommand implements Callable<Integer> {
                     + " never printed. Env: STRIPE_WEBHOOK_SECRET (the first, if several).")
     Path secretFile;
 
+    // The option this replaced, kept hidden so that an old script fails with a hint instead of picocli's
+    // "Unknown options: '--secret', 'whsec_...'", which would print the secret it was given.
+    @Option(names = "--secret", hidden = true, paramLabel = "WHSEC")
+    String removedSecretOption;
+
     @Option(names = "--scenario", paramLabel = "FILE|NAME",
             description = "Scenario file (JSON), or a built-in scenario's name. Env: SIMULATOR_SCENARIO (default steady).")
     String scenario;
@@ -69,6 +74,10 @@ final class SimulateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (removedSecretOption != null) {
+            throw new IllegalArgumentException("--secret is gone, because a command line is visible to every user of the"
+                    + " machine: put the secret in a file and pass --secret-file FILE, or set STRIPE_WEBHOOK_SECRET");
+        }
         SimulatorConfig config = SimulatorConfig.fromEnv(EnvOverrides.fromSystem()
                 .set(SimulatorConfig.ENV_URL, url)
                 .set(SimulatorConfig.ENV_SECRET, secretFile == null ? null : readSecret(secretFile))
@@ -107,6 +116,11 @@ final class SimulateCommand implements Callable<Integer> {
 
     /** The first non-blank line of {@code file}, trimmed; a clear error, without the file's content, otherwise. */
     static String readSecret(Path file) {
+        if (file.getFileName() != null && file.getFileName().toString().startsWith("whsec_")) {
+            // Not echoed: this is most likely the secret itself, given where its file belongs.
+            throw new IllegalArgumentException("--secret-file takes the path of a file holding the secret, not the secret"
+                    + " itself: write it to a file (such as .paypulse-data/webhook-secret) and pass that file's path");
+        }
         List<String> lines;
         try {
             lines = Files.readAllLines(file, StandardCharsets.UTF_8);

@@ -239,6 +239,16 @@ class PaypulseCliITCase {
         assertEquals("paypulse simulate: --secret-file " + blank + " is empty: write the endpoint's whsec_ secret on its first line",
                 run.err().strip());
 
+        run = runInProcess("simulate", "--secret", "whsec_must_not_show");
+        assertEquals(1, run.exit());
+        assertFalse(run.err().contains("whsec_must_not_show"), run.err());
+        assertEquals("paypulse simulate: --secret is gone, because a command line is visible to every user of the machine:"
+                + " put the secret in a file and pass --secret-file FILE, or set STRIPE_WEBHOOK_SECRET", run.err().strip());
+
+        run = runInProcess("simulate", "--secret-file", "whsec_must_not_show_either");
+        assertEquals(1, run.exit());
+        assertFalse(run.err().contains("whsec_must_not_show_either"), run.err());
+
         assertEquals("whsec_from_file", SimulateCommand.readSecret(Files.writeString(dir.resolve("s"), "\nwhsec_from_file\nignored\n")));
     }
 

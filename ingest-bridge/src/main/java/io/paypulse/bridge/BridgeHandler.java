@@ -37,6 +37,7 @@ final class BridgeHandler extends Handler.Abstract.NonBlocking {
     private final BridgeMetrics metrics;
     private final BooleanSupplier ready;
     private final int maxBodyBytes;
+    private final int requiredRecordBytes;
 
     BridgeHandler(SignatureVerifier verifier, WebhookPublisher publisher, WebhookRecords records, BridgeMetrics metrics,
                   BooleanSupplier ready, int maxBodyBytes) {
@@ -46,6 +47,7 @@ final class BridgeHandler extends Handler.Abstract.NonBlocking {
         this.metrics = metrics;
         this.ready = ready;
         this.maxBodyBytes = maxBodyBytes;
+        this.requiredRecordBytes = WebhookPublisher.requiredRecordBytes(maxBodyBytes);
     }
 
     @Override
@@ -183,7 +185,7 @@ final class BridgeHandler extends Handler.Abstract.NonBlocking {
             metrics.unavailable.labelValues(TOO_LARGE).inc();
             LOG.error("event=webhook_unavailable reason={} event_id={} action=\"raise max.message.bytes of {} and {} to at "
                     + "least {} bytes (schemas/kafka/topics.json), or lower {}\"", TOO_LARGE, eventId, Topics.STRIPE_EVENTS,
-                    Topics.STRIPE_EVENTS_DLQ, maxBodyBytes + WebhookPublisher.RECORD_OVERHEAD_BYTES, BridgeConfig.ENV_MAX_BODY);
+                    Topics.STRIPE_EVENTS_DLQ, requiredRecordBytes, BridgeConfig.ENV_MAX_BODY);
             write(response, done, 503, "{\"error\":{\"code\":\"" + TOO_LARGE + "\",\"message\":"
                     + quote("Kafka refused the event as larger than its topic accepts, so it was not accepted. Stripe retries "
                     + "automatically; the operator must raise the topic's max.message.bytes (see the bridge's log).")

@@ -65,6 +65,12 @@ public final class BridgeMetrics {
             .name("paypulse_bridge_requests_in_flight")
             .help("HTTP requests being handled right now.")
             .register(registry);
+    final Gauge topicLimitTooSmall = Gauge.builder()
+            .name("paypulse_bridge_topic_limit_too_small")
+            .help("1 if the topic's max.message.bytes is below the largest record the bridge may write (bodies near "
+                    + "BRIDGE_MAX_BODY_BYTES would get 503 on every retry), 0 if it is enough; absent until it could be read.")
+            .labelNames("topic")
+            .register(registry);
     final Gauge kafkaReady = Gauge.builder()
             .name("paypulse_bridge_kafka_ready")
             .help("1 while the last Kafka reachability check succeeded, else 0.")

@@ -8,14 +8,19 @@ import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
 import org.apache.kafka.clients.admin.DescribeConfigsOptions;
 import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.errors.AuthorizationException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.config.TopicConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -35,7 +40,9 @@ final class KafkaReadiness implements AutoCloseable {
     private final ScheduledExecutorService scheduler;
     private final int requiredRecordBytes;
     private volatile boolean reachable;
-    private boolean limitsChecked;
+    // Touched only by the scheduler's one thread.
+    private final Set<String> uncheckedTopics = new LinkedHashSet<>(List.of(Topics.STRIPE_EVENTS, Topics.STRIPE_EVENTS_DLQ));
+    private final Set<String> limitUnknownWarned = new HashSet<>();
 
     private KafkaReadiness(Admin admin, Duration interval, BridgeMetrics metrics, int requiredRecordBytes) {
         this.admin = admin;
@@ -80,40 +87,65 @@ final class KafkaReadiness implements AutoCloseable {
         }
         reachable = now;
         metrics.kafkaReady.set(now ? 1 : 0);
-        if (now && !limitsChecked) {
-            limitsChecked = checkTopicLimits();
+        if (now && !uncheckedTopics.isEmpty()) {
+            try {
+                checkTopicLimits();
+            } catch (RuntimeException e) {
+                // A surprise here must not end the scheduled readiness checks.
+                LOG.warn("event=topic_limit_check_failed error={}", e.getClass().getSimpleName());
+            }
         }
     }
 
     /**
-     * Whether the topics' {@code max.message.bytes} could be read (true also when they are too small:
-     * that is logged once). A topic created by an older paypulse, or by hand, may keep Kafka's default
-     * of about 1 MB, and then a body near the bridge's limit would get 503 on every retry.
+     * Reads each topic's {@code max.message.bytes} until it could be read once: a topic created by an older
+     * paypulse, or by hand, may keep Kafka's default of about 1 MB, and then a body near the bridge's limit
+     * would get 503 on every retry. A topic that does not exist yet is asked again at the next check; one
+     * this client may not describe is given up on, with a warning.
      */
-    private boolean checkTopicLimits() {
-        List<ConfigResource> topics = List.of(new ConfigResource(ConfigResource.Type.TOPIC, Topics.STRIPE_EVENTS),
-                new ConfigResource(ConfigResource.Type.TOPIC, Topics.STRIPE_EVENTS_DLQ));
-        Map<ConfigResource, Config> configs;
-        try {
-            int timeoutMs = (int) Math.max(500, interval.toMillis());
-            configs = admin.describeConfigs(topics, new DescribeConfigsOptions().timeoutMs(timeoutMs)).all()
-                    .get(timeoutMs + 500L, TimeUnit.MILLISECONDS);
-        } catch (Exception e) {
-            // Not allowed to describe configs, or the topics do not exist yet: retried at the next check.
-            LOG.debug("event=topic_limits_unknown error={}", e.getClass().getSimpleName());
-            return false;
-        }
-        for (ConfigResource topic : topics) {
-            ConfigEntry limit = configs.get(topic).get(TopicConfig.MAX_MESSAGE_BYTES_CONFIG);
-            if (limit != null && limit.value() != null && Long.parseLong(limit.value()) < requiredRecordBytes) {
+    private void checkTopicLimits() {
+        int timeoutMs = (int) Math.max(500, interval.toMillis());
+        for (String topic : List.copyOf(uncheckedTopics)) {
+            ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
+            Config config;
+            try {
+                config = admin.describeConfigs(List.of(resource), new DescribeConfigsOptions().timeoutMs(timeoutMs)).values()
+                        .get(resource).get(timeoutMs + 500L, TimeUnit.MILLISECONDS);
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof UnknownTopicOrPartitionException) {
+                    continue;
+                }
+                if (e.getCause() instanceof AuthorizationException) {
+                    uncheckedTopics.remove(topic);
+                }
+                warnLimitUnknown(topic, e.getCause());
+                continue;
+            } catch (Exception e) {
+                warnLimitUnknown(topic, e);
+                continue;
+            }
+            uncheckedTopics.remove(topic);
+            ConfigEntry limit = config.get(TopicConfig.MAX_MESSAGE_BYTES_CONFIG);
+            if (limit == null || limit.value() == null) {
+                continue;
+            }
+            boolean tooSmall = Long.parseLong(limit.value()) < requiredRecordBytes;
+            metrics.topicLimitTooSmall.labelValues(topic).set(tooSmall ? 1 : 0);
+            if (tooSmall) {
                 LOG.error("event=topic_limit_too_small topic={} max_message_bytes={} needed={} action=\"bodies near {} get 503 "
                         + "on every retry: raise the topic's max.message.bytes to {} (kafka-configs --alter --entity-type "
                         + "topics --entity-name {} --add-config max.message.bytes={}), or lower {}\"",
-                        topic.name(), limit.value(), requiredRecordBytes, BridgeConfig.ENV_MAX_BODY, requiredRecordBytes,
-                        topic.name(), requiredRecordBytes, BridgeConfig.ENV_MAX_BODY);
+                        topic, limit.value(), requiredRecordBytes, BridgeConfig.ENV_MAX_BODY, requiredRecordBytes,
+                        topic, requiredRecordBytes, BridgeConfig.ENV_MAX_BODY);
             }
         }
-        return true;
+    }
+
+    private void warnLimitUnknown(String topic, Throwable cause) {
+        if (limitUnknownWarned.add(topic)) {
+            LOG.warn("event=topic_limit_unknown topic={} error={} action=\"check that its max.message.bytes is at least {}\"",
+                    topic, cause.getClass().getSimpleName(), requiredRecordBytes);
+        }
     }
 
     @Override

@@ -71,7 +71,11 @@ final class WebhookPublisher implements AutoCloseable {
 
     /** The largest record the bridge can produce: the largest body it accepts plus its record's overhead. */
     static int requiredRecordBytes(BridgeConfig config) {
-        return Math.max(KAFKA_DEFAULT_MAX_REQUEST_SIZE, config.maxBodyBytes() + RECORD_OVERHEAD_BYTES);
+        return requiredRecordBytes(config.maxBodyBytes());
+    }
+
+    static int requiredRecordBytes(int maxBodyBytes) {
+        return Math.max(KAFKA_DEFAULT_MAX_REQUEST_SIZE, maxBodyBytes + RECORD_OVERHEAD_BYTES);
     }
 
     /**

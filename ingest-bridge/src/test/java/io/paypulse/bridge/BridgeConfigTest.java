@@ -57,6 +57,10 @@ class BridgeConfigTest {
         assertEquals(Integer.toString(3 * 1024 * 1024 + 64 * 1024), WebhookPublisher.producerProperties(
                 BridgeConfig.fromEnv(Map.of("STRIPE_WEBHOOK_SECRET", "whsec_a", "BRIDGE_MAX_BODY_BYTES", "3145728")))
                 .get("max.request.size"));
+        IllegalArgumentException tooLarge = assertThrows(IllegalArgumentException.class, () -> BridgeConfig.fromEnv(
+                Map.of("STRIPE_WEBHOOK_SECRET", "whsec_a", "BRIDGE_MAX_BODY_BYTES", "2147483647")));
+        assertEquals("BRIDGE_MAX_BODY_BYTES must be between 1024 and 16777216 bytes (16 MiB), got 2147483647",
+                tooLarge.getMessage());
         // Never below Kafka's own default.
         assertEquals("1048576", WebhookPublisher.producerProperties(
                 BridgeConfig.fromEnv(Map.of("STRIPE_WEBHOOK_SECRET", "whsec_a", "BRIDGE_MAX_BODY_BYTES", "65536")))

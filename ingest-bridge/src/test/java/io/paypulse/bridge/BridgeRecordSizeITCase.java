@@ -1,5 +1,6 @@
 package io.paypulse.bridge;
 
+import io.paypulse.infra.Eventually;
 import io.paypulse.infra.SharedInfra;
 import io.paypulse.infra.stripe.StripeEventSamples;
 import io.paypulse.schemas.EnvelopeHeaders;
@@ -130,6 +131,27 @@ class BridgeRecordSizeITCase {
             unavailable.put(m.group(1), Double.parseDouble(m.group(2)));
         }
         assertEquals(Map.of("kafka_error", 0.0, "kafka_record_too_large", 1.0, "kafka_timeout", 0.0), unavailable);
+    }
+
+    @Test
+    void eachBridgeSaysWhetherTheTopicsTakeItsLargestRecord() throws Exception {
+        // Read once Kafka answers: 2 MiB topics take a 1 MiB body and its envelope, not a 3 MiB one.
+        Map<String, Double> expectedTooSmall = Map.of(Topics.STRIPE_EVENTS, 1.0, Topics.STRIPE_EVENTS_DLQ, 1.0);
+        Map<String, Double> expectedEnough = Map.of(Topics.STRIPE_EVENTS, 0.0, Topics.STRIPE_EVENTS_DLQ, 0.0);
+        Eventually.until("the 3 MiB bridge has read both topics' limits", Duration.ofSeconds(30),
+                () -> expectedTooSmall.equals(topicLimits(overTopicLimit)));
+        Eventually.until("the default bridge has read both topics' limits", Duration.ofSeconds(30),
+                () -> expectedEnough.equals(topicLimits(atDefaultLimit)));
+    }
+
+    private static Map<String, Double> topicLimits(IngestBridge bridge) throws Exception {
+        Matcher m = Pattern.compile("paypulse_bridge_topic_limit_too_small\\{topic=\"([\\w.]+)\"} (\\S+)")
+                .matcher(new SignedWebhooks(bridge.webhookUri()).request("GET", "/metrics").body());
+        Map<String, Double> values = new java.util.TreeMap<>();
+        while (m.find()) {
+            values.put(m.group(1), Double.parseDouble(m.group(2)));
+        }
+        return values;
     }
 
     /** {@code event} with a {@code metadata.padding} of random hex making it exactly {@code bytes} long. */
