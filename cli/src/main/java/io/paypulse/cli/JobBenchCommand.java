@@ -24,7 +24,6 @@ import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
@@ -294,10 +293,7 @@ final class JobBenchCommand implements Callable<Integer> {
     }
 
     private static void dropDatabase(ClickHouseConfig ch) throws Exception {
-        Properties props = new Properties();
-        props.setProperty("user", ch.user());
-        props.setProperty("password", ch.password());
-        try (Connection c = DriverManager.getConnection(ch.jdbcUrl(), props); Statement s = c.createStatement()) {
+        try (Connection c = ch.connect(); Statement s = c.createStatement()) {
             s.execute("DROP DATABASE IF EXISTS " + ch.database() + " SYNC");
         }
     }

@@ -99,9 +99,7 @@ final class SimulationWatch {
     }
 
     private Connection connect() throws SQLException {
-        Properties props = new Properties();
-        props.setProperty("user", config.user());
-        props.setProperty("password", config.password());
+        Properties props = config.jdbcProperties();
         props.setProperty("connection_timeout", CONNECT_TIMEOUT_MILLIS);
         props.setProperty("socket_timeout", ANSWER_TIMEOUT_MILLIS);
         // The next status line is the retry; the driver's own would only hold this one back.

@@ -9,14 +9,12 @@ import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.UUID;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -152,9 +150,6 @@ class SimulationWatchITCase {
     }
 
     private Connection connect() throws SQLException {
-        Properties props = new Properties();
-        props.setProperty("user", clickHouse.user());
-        props.setProperty("password", clickHouse.password());
-        return DriverManager.getConnection(clickHouse.jdbcUrl(), props);
+        return clickHouse.connect();
     }
 }

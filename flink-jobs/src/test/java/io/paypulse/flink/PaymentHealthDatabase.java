@@ -11,7 +11,6 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.UUID;
 
 /**
@@ -85,9 +84,6 @@ public final class PaymentHealthDatabase implements AutoCloseable {
     }
 
     private Connection connect() throws SQLException {
-        Properties props = new Properties();
-        props.setProperty("user", config.user());
-        props.setProperty("password", config.password());
-        return new com.clickhouse.jdbc.Driver().connect(config.jdbcUrl(), props);
+        return new com.clickhouse.jdbc.Driver().connect(config.jdbcUrl(), config.jdbcProperties());
     }
 }

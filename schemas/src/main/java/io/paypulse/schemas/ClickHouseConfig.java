@@ -2,8 +2,12 @@ package io.paypulse.schemas;
 
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Properties;
 import java.util.regex.Pattern;
 
 /**
@@ -68,6 +72,19 @@ public record ClickHouseConfig(String url, String user, String password, String 
      */
     public String jdbcUrl() {
         return "jdbc:clickhouse:" + url;
+    }
+
+    /** Connection properties for {@link #jdbcUrl()} holding the credentials; callers add their own settings. */
+    public Properties jdbcProperties() {
+        Properties props = new Properties();
+        props.setProperty("user", user);
+        props.setProperty("password", password);
+        return props;
+    }
+
+    /** A JDBC connection with the credentials and the driver's defaults. */
+    public Connection connect() throws SQLException {
+        return DriverManager.getConnection(jdbcUrl(), jdbcProperties());
     }
 
     @Override

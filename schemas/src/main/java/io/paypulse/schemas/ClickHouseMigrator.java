@@ -90,9 +90,7 @@ public final class ClickHouseMigrator {
     }
 
     private Connection connect() {
-        Properties props = new Properties();
-        props.setProperty("user", config.user());
-        props.setProperty("password", config.password());
+        Properties props = config.jdbcProperties();
         // Fail in seconds rather than minutes when nothing listens at the URL.
         props.setProperty("connection_timeout", "10000");
         Connection connection;

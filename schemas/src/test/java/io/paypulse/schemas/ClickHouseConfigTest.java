@@ -35,6 +35,7 @@ class ClickHouseConfigTest {
         assertEquals(" s3cret ", config.password(), "password taken as-is");
         assertEquals("paypulse_staging", config.database());
         assertEquals("jdbc:clickhouse:https://ch.example.com:8443", config.jdbcUrl());
+        assertEquals(Map.of("user", "paypulse_writer", "password", " s3cret "), config.jdbcProperties());
     }
 
     @Test

@@ -4,13 +4,11 @@ import io.paypulse.flink.config.DimensionSet;
 import io.paypulse.schemas.ClickHouseConfig;
 
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Properties;
 
 /**
  * What the full job left in ClickHouse, counted the way analysts read it (with {@code FINAL}, through
@@ -30,10 +28,7 @@ public record LandedRows(long stripeEvents, long paymentAttempts, long declineAt
     public static LandedRows count(ClickHouseConfig clickHouse) throws SQLException {
         String db = clickHouse.database();
         String all = " WHERE dimension_set = '" + DimensionSet.ALL + "'";
-        Properties props = new Properties();
-        props.setProperty("user", clickHouse.user());
-        props.setProperty("password", clickHouse.password());
-        try (Connection c = DriverManager.getConnection(clickHouse.jdbcUrl(), props);
+        try (Connection c = clickHouse.connect();
              Statement s = c.createStatement()) {
             return new LandedRows(
                     number(s, "SELECT count() FROM " + db + ".stripe_events FINAL"),

@@ -17,12 +17,7 @@ public record LatencyObservation(String dimensionSet, String eventType, long lat
         return new Key(dimensionSet, eventType);
     }
 
-    /** Partition key: set and type, joined by a character neither contains. */
-    public String keyId() {
-        return keyId(dimensionSet, eventType);
-    }
-
-    /** The partition key of a set and type. */
+    /** The partition key of a set and type: both joined by a character neither contains. */
     public static String keyId(String dimensionSet, String eventType) {
         return dimensionSet + '\u001f' + eventType;
     }

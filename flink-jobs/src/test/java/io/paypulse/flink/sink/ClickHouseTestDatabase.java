@@ -84,9 +84,7 @@ final class ClickHouseTestDatabase implements AutoCloseable {
 
     // A new connection each time: the outage test restarts the server under this object.
     private Connection connect() throws SQLException {
-        Properties props = new Properties();
-        props.setProperty("user", config.user());
-        props.setProperty("password", config.password());
+        Properties props = config.jdbcProperties();
         props.setProperty("connection_timeout", "5000");
         return new com.clickhouse.jdbc.Driver().connect(config.jdbcUrl(), props);
     }
