@@ -1,11 +1,8 @@
 package io.paypulse.flink.anomaly;
 
+import org.apache.flink.util.InstantiationUtil;
 import org.junit.jupiter.api.Test;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.ObjectInputStream;
-import java.io.ObjectOutputStream;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -123,14 +120,8 @@ class IncidentBookTest {
     void survivesJavaSerializationAsFlinkStateDoes() throws Exception {
         IncidentBook book = new IncidentBook(60, 2, 600);
         feed(book, rate(VISA_BR, "card_brand,card_country", 0, 0.38, 412, 0.06, true));
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
-            out.writeObject(book);
-        }
-        IncidentBook restored;
-        try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes.toByteArray()))) {
-            restored = (IncidentBook) in.readObject();
-        }
+        // Java serialization, as Flink's state of this operator uses it.
+        IncidentBook restored = InstantiationUtil.clone(book);
         feed(restored, rate(VISA_BR, "card_brand,card_country", 1, 0.06, 400, 0.06, false));
         feed(restored, rate(VISA_BR, "card_brand,card_country", 2, 0.06, 400, 0.06, false));
         assertEquals(1, resolves());
@@ -145,14 +136,8 @@ class IncidentBookTest {
         java.lang.reflect.Field quiet = IncidentBook.class.getDeclaredField("quietSeconds");
         quiet.setAccessible(true);
         quiet.setLong(book, 0);
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
-            out.writeObject(book);
-        }
-        IncidentBook restored;
-        try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes.toByteArray()))) {
-            restored = (IncidentBook) in.readObject();
-        }
+        // Java serialization, as Flink's state of this operator uses it.
+        IncidentBook restored = InstantiationUtil.clone(book);
         // Another series' verdict one window later: the Visa BR member has been quiet for one window only.
         feed(restored, rate("card_brand=mastercard,card_country=US", "card_brand,card_country", 1, 0.06, 400, 0.06,
                 false));
