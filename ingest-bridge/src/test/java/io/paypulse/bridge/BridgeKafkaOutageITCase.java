@@ -16,11 +16,17 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -87,6 +93,84 @@ class BridgeKafkaOutageITCase {
                 }
             }
         }
+    }
+
+    @Test
+    void kafkaStalledGives503AtTheDeadlineAndTheBridgeRecoversWithoutDuplicates() throws Exception {
+        // A broker that stops answering but keeps its connections open (a long GC pause, a frozen VM, a
+        // partition that drops packets) is worse than one that is gone: nothing fails fast. SIGSTOP plays it.
+        try (LocalKafka kafka = LocalKafka.builder().build().start()) {
+            TopicProvisioner.provision(kafka.bootstrapServers(), TopicSpecs.load().all(), Duration.ofSeconds(30));
+            try (IngestBridge bridge = IngestBridge.start(config(kafka.bootstrapServers()).withKafkaAckTimeout(Duration.ofMillis(1500)))) {
+                SignedWebhooks webhooks = new SignedWebhooks(bridge.webhookUri());
+                Set<String> accepted = new HashSet<>();
+                int sent = 0;
+                for (int i = 0; i < 10; i++, sent++) {
+                    HttpResponse<String> r = webhooks.send(event(sent), SECRET);
+                    assertEquals(200, r.statusCode(), r.body());
+                    accepted.add(id(sent));
+                }
+
+                long pid = kafka.pid().orElseThrow();
+                signal("STOP", pid);
+                ExecutorService clients = Executors.newFixedThreadPool(6);
+                try {
+                    List<Future<HttpResponse<String>>> stalled = new ArrayList<>();
+                    for (int i = 0; i < 6; i++, sent++) {
+                        String payload = event(sent);
+                        stalled.add(clients.submit(() -> webhooks.send(payload, SECRET)));
+                    }
+                    for (Future<HttpResponse<String>> answer : stalled) {
+                        HttpResponse<String> r = answer.get(60, TimeUnit.SECONDS);
+                        assertEquals(503, r.statusCode(), r.body());
+                        assertTrue(r.body().startsWith("{\"error\":{\"code\":\"kafka_timeout\""), r.body());
+                    }
+                    Eventually.until("/readyz reports the stalled Kafka", Duration.ofSeconds(30),
+                            () -> webhooks.request("GET", "/readyz").statusCode() == 503);
+                } finally {
+                    clients.shutdownNow();
+                    signal("CONT", pid);
+                }
+                assertTrue(bridge.metrics().scrapeText().contains("paypulse_bridge_webhooks_unavailable_total{reason=\"kafka_timeout\"} 6.0"),
+                        bridge.metrics().scrapeText());
+
+                Eventually.until("/readyz reports Kafka back", Duration.ofSeconds(60),
+                        () -> webhooks.request("GET", "/readyz").statusCode() == 200);
+                int afterResume = 0;
+                long stopAt = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+                while (afterResume < 10 && System.nanoTime() < stopAt) {
+                    HttpResponse<String> r = webhooks.send(event(sent), SECRET);
+                    if (r.statusCode() == 200) {
+                        accepted.add(id(sent));
+                        afterResume++;
+                    } else {
+                        assertEquals(503, r.statusCode(), r.body());
+                    }
+                    sent++;
+                }
+                assertEquals(10, afterResume, "the bridge accepts again once Kafka answers");
+
+                try (KafkaTopicReader reader = new KafkaTopicReader(kafka.bootstrapServers())) {
+                    Map<org.apache.kafka.common.TopicPartition, Long> start = reader.endOffsets(Topics.STRIPE_EVENTS);
+                    start.replaceAll((tp, offset) -> 0L);
+                    Map<String, Integer> copies = new HashMap<>();
+                    reader.readSince(start, Duration.ofSeconds(60))
+                            .forEach(r -> copies.merge(new String(r.key(), StandardCharsets.UTF_8), 1, Integer::sum));
+                    Set<String> missing = new HashSet<>(accepted);
+                    missing.removeAll(copies.keySet());
+                    assertEquals(Set.of(), missing, "every event answered 200 is on stripe.events");
+                    // A 503'd event may have landed (Stripe's retry then makes a duplicate the job removes), but the
+                    // idempotent producer never writes one send twice.
+                    copies.values().removeIf(n -> n == 1);
+                    assertEquals(Map.of(), copies, "no record written twice");
+                }
+            }
+        }
+    }
+
+    private static void signal(String signal, long pid) throws Exception {
+        Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(pid)).inheritIO().start();
+        assertEquals(0, kill.waitFor(), "kill -" + signal + " " + pid);
     }
 
     @Test

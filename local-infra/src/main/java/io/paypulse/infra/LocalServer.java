@@ -8,6 +8,7 @@ import org.slf4j.LoggerFactory;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -69,6 +70,11 @@ public abstract class LocalServer<S extends LocalServer<S>> implements AutoClose
 
     public synchronized boolean isRunning() {
         return process != null && process.isAlive();
+    }
+
+    /** The server's process id while it runs, for tests that pause it (SIGSTOP) to play a stalled server. */
+    public synchronized OptionalLong pid() {
+        return isRunning() ? OptionalLong.of(process.pid()) : OptionalLong.empty();
     }
 
     /**
