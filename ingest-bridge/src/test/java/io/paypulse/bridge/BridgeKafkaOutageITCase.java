@@ -67,30 +67,8 @@ class BridgeKafkaOutageITCase {
                 Eventually.until("/readyz reports Kafka back", Duration.ofSeconds(60),
                         () -> webhooks.request("GET", "/readyz").statusCode() == 200);
                 // Right after a restart the producer may still be reconnecting; Stripe would simply retry.
-                int afterRestart = 0;
-                long stopAt = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-                while (afterRestart < 20 && System.nanoTime() < stopAt) {
-                    HttpResponse<String> r = webhooks.send(event(sent), SECRET);
-                    if (r.statusCode() == 200) {
-                        accepted.add(id(sent));
-                        afterRestart++;
-                    } else {
-                        assertEquals(503, r.statusCode(), r.body());
-                    }
-                    sent++;
-                }
-                assertEquals(20, afterRestart, "the bridge accepts again after Kafka is back");
-
-                try (KafkaTopicReader reader = new KafkaTopicReader(kafka.bootstrapServers())) {
-                    Map<org.apache.kafka.common.TopicPartition, Long> start = reader.endOffsets(Topics.STRIPE_EVENTS);
-                    start.replaceAll((tp, offset) -> 0L);
-                    List<ConsumerRecord<byte[], byte[]>> records = reader.readSince(start, Duration.ofSeconds(60));
-                    Set<String> onTopic = new HashSet<>();
-                    records.forEach(r -> onTopic.add(new String(r.key(), StandardCharsets.UTF_8)));
-                    Set<String> missing = new HashSet<>(accepted);
-                    missing.removeAll(onTopic);
-                    assertEquals(Set.of(), missing, "every event answered 200 is on stripe.events");
-                }
+                acceptAgain(webhooks, 20, sent, accepted);
+                assertEveryAcceptedEventOnceOnTheTopic(kafka, accepted);
             }
         }
     }
@@ -136,35 +114,47 @@ class BridgeKafkaOutageITCase {
 
                 Eventually.until("/readyz reports Kafka back", Duration.ofSeconds(60),
                         () -> webhooks.request("GET", "/readyz").statusCode() == 200);
-                int afterResume = 0;
-                long stopAt = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-                while (afterResume < 10 && System.nanoTime() < stopAt) {
-                    HttpResponse<String> r = webhooks.send(event(sent), SECRET);
-                    if (r.statusCode() == 200) {
-                        accepted.add(id(sent));
-                        afterResume++;
-                    } else {
-                        assertEquals(503, r.statusCode(), r.body());
-                    }
-                    sent++;
-                }
-                assertEquals(10, afterResume, "the bridge accepts again once Kafka answers");
-
-                try (KafkaTopicReader reader = new KafkaTopicReader(kafka.bootstrapServers())) {
-                    Map<org.apache.kafka.common.TopicPartition, Long> start = reader.endOffsets(Topics.STRIPE_EVENTS);
-                    start.replaceAll((tp, offset) -> 0L);
-                    Map<String, Integer> copies = new HashMap<>();
-                    reader.readSince(start, Duration.ofSeconds(60))
-                            .forEach(r -> copies.merge(new String(r.key(), StandardCharsets.UTF_8), 1, Integer::sum));
-                    Set<String> missing = new HashSet<>(accepted);
-                    missing.removeAll(copies.keySet());
-                    assertEquals(Set.of(), missing, "every event answered 200 is on stripe.events");
-                    // A 503'd event may have landed (Stripe's retry then makes a duplicate the job removes), but the
-                    // idempotent producer never writes one send twice.
-                    copies.values().removeIf(n -> n == 1);
-                    assertEquals(Map.of(), copies, "no record written twice");
-                }
+                acceptAgain(webhooks, 10, sent, accepted);
+                assertEveryAcceptedEventOnceOnTheTopic(kafka, accepted);
             }
+        }
+    }
+
+    /**
+     * Sends new events until {@code count} of them got 200, allowing 503s while the producer reconnects,
+     * and returns the next event number.
+     */
+    private static int acceptAgain(SignedWebhooks webhooks, int count, int sent, Set<String> accepted) throws Exception {
+        int acceptedAgain = 0;
+        long stopAt = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (acceptedAgain < count && System.nanoTime() < stopAt) {
+            HttpResponse<String> r = webhooks.send(event(sent), SECRET);
+            if (r.statusCode() == 200) {
+                accepted.add(id(sent));
+                acceptedAgain++;
+            } else {
+                assertEquals(503, r.statusCode(), r.body());
+            }
+            sent++;
+        }
+        assertEquals(count, acceptedAgain, "the bridge accepts again once Kafka answers");
+        return sent;
+    }
+
+    private static void assertEveryAcceptedEventOnceOnTheTopic(LocalKafka kafka, Set<String> accepted) {
+        try (KafkaTopicReader reader = new KafkaTopicReader(kafka.bootstrapServers())) {
+            Map<org.apache.kafka.common.TopicPartition, Long> start = reader.endOffsets(Topics.STRIPE_EVENTS);
+            start.replaceAll((tp, offset) -> 0L);
+            Map<String, Integer> copies = new HashMap<>();
+            reader.readSince(start, Duration.ofSeconds(60))
+                    .forEach(r -> copies.merge(new String(r.key(), StandardCharsets.UTF_8), 1, Integer::sum));
+            Set<String> missing = new HashSet<>(accepted);
+            missing.removeAll(copies.keySet());
+            assertEquals(Set.of(), missing, "every event answered 200 is on stripe.events");
+            // A 503'd event may have landed (Stripe's retry then makes a duplicate the job removes), but the
+            // idempotent producer never writes one send twice.
+            copies.values().removeIf(n -> n == 1);
+            assertEquals(Map.of(), copies, "no record written twice");
         }
     }
 
