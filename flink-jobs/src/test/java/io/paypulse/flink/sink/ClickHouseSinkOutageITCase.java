@@ -62,32 +62,9 @@ class ClickHouseSinkOutageITCase {
 
     @Test
     void noRowIsLostWhileClickHouseIsDown() throws Exception {
-        Configuration conf = new Configuration();
-        conf.set(RestartStrategyOptions.RESTART_STRATEGY, "disable");
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
-        env.setParallelism(2);
-        // About five seconds of rows, so the outage falls in the middle of the stream.
-        env.fromSource(new DataGeneratorSource<>(DeclineRateRow::of, ROWS, RateLimiterStrategy.perSecond(300),
-                                TypeInformation.of(DeclineRateRow.class)),
-                        WatermarkStrategy.noWatermarks(), "decline rate rows")
-                .sinkTo(ClickHouseSink.<DeclineRateRow>builder()
-                        .config(db.config())
-                        .table(TABLE)
-                        .columns(DeclineRateRow.COLUMNS)
-                        .rowMapper(DeclineRateRow::toColumnValues)
-                        .maxBatchRows(50)
-                        .flushInterval(Duration.ofMillis(100))
-                        .initialRetryBackoff(Duration.ofMillis(50))
-                        .maxRetryBackoff(Duration.ofMillis(400))
-                        .build())
-                .name("ClickHouse " + TABLE);
-
-        JobClient job = env.executeAsync("sink outlives a ClickHouse outage");
+        JobClient job = startJob(Duration.ofSeconds(60), "sink outlives a ClickHouse outage");
         JobID id = job.getJobID();
-        Eventually.get(Duration.ofSeconds(30), () -> {
-            assertTrue(db.rawCount(TABLE) > 0, "no rows written yet");
-            return null;
-        });
+        awaitFirstRows();
 
         clickHouse.stop();
         long stoppedAt = System.nanoTime();
@@ -107,5 +84,72 @@ class ClickHouseSinkOutageITCase {
         assertEquals(ROWS, ReportedMetrics.counter(METRICS, id, "clickhouseRowsSent"));
         assertTrue(ReportedMetrics.counter(METRICS, id, "clickhouseFailedAttempts") >= 10);
         assertEquals(0, ReportedMetrics.counter(METRICS, id, "clickhouseRowsDropped"));
+    }
+
+    @Test
+    void noRowIsLostOrDoubledWhileClickHouseHangs() throws Exception {
+        // A server that accepts connections and never answers (frozen, swapping, stuck on a lock) fails nothing
+        // fast: only the insert's own timeout ends the wait. SIGSTOP plays it. An insert cut off that way may
+        // still be applied once the server thaws, and is then sent again: FINAL must show each row once.
+        JobClient job = startJob(Duration.ofSeconds(2), "sink outlives a hung ClickHouse");
+        JobID id = job.getJobID();
+        awaitFirstRows();
+
+        long pid = clickHouse.pid().orElseThrow();
+        signal("STOP", pid);
+        long rowsBeforeStall;
+        try {
+            rowsBeforeStall = ReportedMetrics.counter(METRICS, id, "clickhouseRowsSent");
+            Eventually.get(Duration.ofSeconds(60), () -> {
+                assertTrue(ReportedMetrics.counter(METRICS, id, "clickhouseFailedAttempts") >= 2,
+                        "fewer than 2 inserts timed out so far");
+                return null;
+            });
+            assertEquals(JobStatus.RUNNING, job.getJobStatus().get(10, TimeUnit.SECONDS));
+        } finally {
+            signal("CONT", pid);
+        }
+        assertTrue(rowsBeforeStall < ROWS, "the stream ended before the stall: " + rowsBeforeStall + " rows sent");
+
+        job.getJobExecutionResult().get(90, TimeUnit.SECONDS);
+        assertEquals(DeclineRateRow.first(ROWS), db.readFinal(TABLE));
+        assertEquals(ROWS, ReportedMetrics.counter(METRICS, id, "clickhouseRowsSent"));
+        assertEquals(0, ReportedMetrics.counter(METRICS, id, "clickhouseRowsDropped"));
+    }
+
+    /** About five seconds of rows at 300/s into the test's table, so an outage falls in the middle of the stream. */
+    private JobClient startJob(Duration requestTimeout, String name) throws Exception {
+        Configuration conf = new Configuration();
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY, "disable");
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
+        env.setParallelism(2);
+        env.fromSource(new DataGeneratorSource<>(DeclineRateRow::of, ROWS, RateLimiterStrategy.perSecond(300),
+                                TypeInformation.of(DeclineRateRow.class)),
+                        WatermarkStrategy.noWatermarks(), "decline rate rows")
+                .sinkTo(ClickHouseSink.<DeclineRateRow>builder()
+                        .config(db.config())
+                        .table(TABLE)
+                        .columns(DeclineRateRow.COLUMNS)
+                        .rowMapper(DeclineRateRow::toColumnValues)
+                        .maxBatchRows(50)
+                        .flushInterval(Duration.ofMillis(100))
+                        .initialRetryBackoff(Duration.ofMillis(50))
+                        .maxRetryBackoff(Duration.ofMillis(400))
+                        .requestTimeout(requestTimeout)
+                        .build())
+                .name("ClickHouse " + TABLE);
+        return env.executeAsync(name);
+    }
+
+    private void awaitFirstRows() throws Exception {
+        Eventually.get(Duration.ofSeconds(30), () -> {
+            assertTrue(db.rawCount(TABLE) > 0, "no rows written yet");
+            return null;
+        });
+    }
+
+    private static void signal(String signal, long pid) throws Exception {
+        Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(pid)).inheritIO().start();
+        assertEquals(0, kill.waitFor(), "kill -" + signal + " " + pid);
     }
 }
