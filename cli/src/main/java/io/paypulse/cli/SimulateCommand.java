@@ -110,7 +110,9 @@ final class SimulateCommand implements Callable<Integer> {
             }
         });
         System.out.println("simulate: " + done.line());
-        System.out.printf("simulate: %,d events, %,d delivered, %,d lost%n", done.events(), done.eventsDelivered(), done.lost());
+        System.out.printf("simulate: %,d events, %,d delivered, %,d lost%s%n", done.events(), done.eventsDelivered(), done.lost(),
+                done.unsettled() == 0 ? "" : String.format(", %,d not delivered yet when stopped (neither sent nor lost)",
+                        done.unsettled()));
         return done.lost() == 0 ? 0 : 2;
     }
 

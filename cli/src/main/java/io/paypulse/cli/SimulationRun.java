@@ -191,7 +191,7 @@ final class SimulationRun {
             default -> "live " + HH_MM.format(Instant.ofEpochMilli(p.simulatedMillis())) + " UTC";
         };
         return String.format("[%s] sent %,d accepted %,d rejected %,d retries %,d lost %,d", where, p.requests(), p.accepted(),
-                p.rejected(), p.retries(), p.lost()) + (p.behindMillis() > 5_000 ? String.format(" (behind %,ds)", p.behindMillis() / 1000) : "");
+                p.rejected(), p.retries(), p.lost()) + p.retryingText() + (p.behindMillis() > 5_000 ? String.format(" (behind %,ds)", p.behindMillis() / 1000) : "");
     }
 
     private static String clickHouseText(SimulationWatch.Snapshot s) {

@@ -21,13 +21,17 @@ import java.util.stream.Collectors;
  * @param eventsDelivered  distinct events accepted at least once
  * @param duplicates       duplicate deliveries sent (same event id again)
  * @param late             deliveries minutes late (first or again)
- * @param inFlight         requests awaiting an answer, or waiting to be retried
+ * @param inFlight         requests awaiting an answer
+ * @param retrying         failed requests waiting for their retry
+ * @param retryCause       why the latest retried request failed ({@code "connection refused"}, {@code "HTTP 503"},
+ *                         ...), or empty if none has
  * @param behindMillis     how far (simulated) the oldest due delivery is overdue: the bridge is not keeping up
  */
 public record SimulationProgress(long simulatedMillis, long scenarioOffset, Phase phase, long events, long charges,
                                  long declines, long payouts, long requests, long accepted,
                                  Map<Integer, Long> rejectedByStatus, long retries, long lost, long eventsDelivered,
-                                 long duplicates, long late, long inFlight, long behindMillis) {
+                                 long duplicates, long late, long inFlight, long retrying, String retryCause,
+                                 long behindMillis) {
 
     public enum Phase { REPLAY, LIVE, FLUSHING, DONE }
 
@@ -37,15 +41,26 @@ public record SimulationProgress(long simulatedMillis, long scenarioOffset, Phas
         return rejectedByStatus.values().stream().mapToLong(Long::longValue).sum();
     }
 
+    /** Events not yet settled: neither accepted nor lost, because a delivery is still due or being retried. */
+    public long unsettled() {
+        return events - eventsDelivered - lost;
+    }
+
+    /** {@code ", 12 waiting to retry (connection refused)"}, or empty while nothing waits to be retried. */
+    public String retryingText() {
+        return retrying == 0 ? "" : String.format(", %,d waiting to retry%s", retrying,
+                retryCause.isEmpty() ? "" : " (" + retryCause + ")");
+    }
+
     /** One line for a person at a terminal. */
     public String line() {
         String rejectedText = rejectedByStatus.isEmpty() ? "0" : rejected() + " ("
                 + rejectedByStatus.entrySet().stream().map(e -> e.getKey() + "×" + e.getValue()).collect(Collectors.joining(" ")) + ")";
         return String.format("%s %s UTC +%s | events %,d (%,d charges, %.1f%% declined, %,d payouts) | sent %,d accepted %,d"
-                        + " rejected %s retries %,d lost %,d | dup %,d late %,d | in flight %,d%s",
+                        + " rejected %s retries %,d lost %,d | dup %,d late %,d | in flight %,d%s%s",
                 phase.name().toLowerCase(java.util.Locale.ROOT), CLOCK.format(Instant.ofEpochMilli(simulatedMillis)),
                 SimDurations.format(java.time.Duration.ofSeconds(Math.max(0, scenarioOffset / 1000))), events, charges,
                 charges == 0 ? 0.0 : 100.0 * declines / charges, payouts, requests, accepted, rejectedText, retries, lost,
-                duplicates, late, inFlight, behindMillis > 5_000 ? String.format(" | behind %,ds", behindMillis / 1000) : "");
+                duplicates, late, inFlight, retryingText(), behindMillis > 5_000 ? String.format(" | behind %,ds", behindMillis / 1000) : "");
     }
 }

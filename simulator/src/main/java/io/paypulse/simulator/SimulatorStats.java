@@ -22,6 +22,8 @@ final class SimulatorStats {
     final LongAdder lateSent = new LongAdder();
     final AtomicLong inFlight = new AtomicLong();
     final AtomicLong retrying = new AtomicLong();
+    /** Why the latest retried request failed, for the status line; empty until one has. */
+    volatile String retryCause = "";
     private final Map<Integer, LongAdder> rejected = new ConcurrentHashMap<>();
 
     void rejected(int status) {

@@ -86,6 +86,7 @@ final class WebhookSender {
         } catch (RuntimeException e) {
             // The client refused the request outright (stopped, queue full): a failed attempt like any other.
             stats.inFlight.decrementAndGet();
+            stats.retryCause = describe(e);
             failed(delivery, body, outcome, attempt, firstAnswer);
         }
     }
@@ -101,6 +102,7 @@ final class WebhookSender {
                 firstAnswer.run();
             }
         } else if (status == -1 || status == 408 || status == 429 || status >= 500) {
+            stats.retryCause = status == -1 ? describe(result.getFailure()) : "HTTP " + status;
             failed(delivery, body, outcome, attempt, firstAnswer);
         } else {
             stats.rejected(status);
@@ -132,5 +134,24 @@ final class WebhookSender {
             stats.retrying.decrementAndGet();
             outcome.finished(false, stats);
         }
+    }
+
+    /** A few words on why a request got no answer, for a person reading the status line. */
+    static String describe(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof java.net.ConnectException) {
+                return "connection refused";
+            }
+            if (t instanceof java.util.concurrent.TimeoutException || t instanceof java.net.SocketTimeoutException) {
+                return "no answer in time";
+            }
+            if (t instanceof java.net.UnknownHostException) {
+                return "unknown host";
+            }
+            if (t instanceof java.io.EOFException || t instanceof java.nio.channels.ClosedChannelException) {
+                return "connection closed";
+            }
+        }
+        return failure == null ? "failed" : failure.getClass().getSimpleName();
     }
 }

@@ -85,11 +85,35 @@ class SimulatorTest {
                 List.of());
         SimulatorConfig config = SimulatorConfig.of(URI.create("http://127.0.0.1:" + port + "/webhooks/stripe"), SECRET, scenario, 1)
                 .withRetries(3, Duration.ofSeconds(2));
-        SimulationProgress done = Simulator.create(config).run(false, Duration.ofSeconds(1), progress -> { });
+        List<SimulationProgress> lines = new ArrayList<>();
+        SimulationProgress done = Simulator.create(config).run(false, Duration.ofSeconds(1), lines::add);
         assertTrue(done.events() > 0);
         assertEquals(done.events(), done.lost());
         assertEquals(2 * done.events(), done.retries(), "three attempts each");
         assertEquals(0, done.accepted());
+        assertEquals(0, done.unsettled());
+        // A person watching sees why nothing gets through, not only that retries pile up.
+        assertEquals("connection refused", done.retryCause());
+        assertTrue(lines.stream().anyMatch(p -> p.retrying() > 0
+                        && p.line().endsWith(String.format(", %,d waiting to retry (connection refused)", p.retrying()))),
+                lines.stream().map(SimulationProgress::line).toList().toString());
+    }
+
+    @Test
+    void aRetriedFailureIsNamedInAFewWords() {
+        assertEquals("connection refused", WebhookSender.describe(
+                new java.util.concurrent.ExecutionException(new java.net.ConnectException("Connection refused"))));
+        assertEquals("no answer in time", WebhookSender.describe(new java.util.concurrent.TimeoutException("Total timeout 5000 ms")));
+        assertEquals("connection closed", WebhookSender.describe(new java.io.EOFException()));
+        assertEquals("IllegalStateException", WebhookSender.describe(new IllegalStateException("stopped")));
+    }
+
+    @Test
+    void anEventWhoseDeliveryIsStillDueIsNeitherDeliveredNorLost() {
+        SimulationProgress p = new SimulationProgress(0, 0, SimulationProgress.Phase.DONE, 10, 0, 0, 0, 7, 7, Map.of(), 0, 1, 6,
+                0, 0, 0, 0, "", 0);
+        assertEquals(3, p.unsettled());
+        assertEquals("", p.retryingText());
     }
 
     private SimulationProgress simulate(URI url, DeliveryProfile delivery) throws Exception {
@@ -102,6 +126,7 @@ class SimulatorTest {
         assertTrue(!lines.isEmpty(), "progress is reported while it runs");
         assertEquals(SimulationProgress.Phase.DONE, done.phase());
         assertEquals(0, done.inFlight());
+        assertEquals(0, done.retrying());
         return done;
     }
 

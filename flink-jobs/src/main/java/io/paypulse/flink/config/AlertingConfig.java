@@ -94,7 +94,9 @@ public record AlertingConfig(
     @Override
     public String toString() {
         return "AlertingConfig[resolveAfterWindows=" + resolveAfterWindows + ", cooldown=" + cooldown
-                + ", endpointBucket=" + endpointBucket + ", warmupWindows=" + warmupWindows + ", grafanaUrl="
+                + ", endpointBucket=" + endpointBucket + ", warmupWindows="
+                + (warmupWindows > 0 ? warmupWindows : io.paypulse.detect.DetectorConfig.defaults().warmupWindows() + " (default)")
+                + ", grafanaUrl="
                 + grafanaUrl + ", pagerDuty=" + PagerDutyConfig.fromEnv(pagerDutyEnv) + "]";
     }
 

@@ -24,6 +24,10 @@ class AlertingConfigTest {
         assertEquals(0, c.warmupWindows());
         assertNull(c.dashboardUrl());
         assertFalse(c.paging());
+        // The log line shows the value in force, not the 0 that stands for "the detectors' default".
+        assertTrue(c.toString().contains(", warmupWindows=60 (default),"), c.toString());
+        assertTrue(AlertingConfig.fromEnv(Map.of("PAYPULSE_DETECTOR_WARMUP_WINDOWS", "120")).toString()
+                .contains(", warmupWindows=120,"));
     }
 
     @Test
