@@ -32,10 +32,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
@@ -49,6 +51,8 @@ public final class PaymentHealthRunner {
     /** Name of the job's metric reporter in the Flink configuration: {@code metrics.reporter.paypulse.*}. */
     public static final String REPORTER_NAME = "paypulse";
     private static final Logger LOG = LoggerFactory.getLogger(PaymentHealthRunner.class);
+    /** How Flink names a job's checkpoint folder: its job id, 32 hex digits. */
+    private static final Pattern FLINK_JOB_ID = Pattern.compile("[0-9a-f]{32}");
 
     private PaymentHealthRunner() {
     }
@@ -149,6 +153,10 @@ public final class PaymentHealthRunner {
         if (latest.isPresent()) {
             conf.set(StateRecoveryOptions.SAVEPOINT_PATH, latest.get().toUri().toString());
             LOG.info("event=job_resuming checkpoint={}", latest.get());
+            List<Path> removed = pruneOlderJobs(checkpointDir, latest.get());
+            if (!removed.isEmpty()) {
+                LOG.info("event=old_checkpoints_removed jobs={} kept={}", removed.size(), latest.get().getParent());
+            }
         }
         StreamExecutionEnvironment env;
         if (webUiPort > 0) {
@@ -195,6 +203,48 @@ public final class PaymentHealthRunner {
                 && path.getFileName().toString().equals("_metadata")
                 && path.getParent().getFileName().toString().startsWith("chk-"))) {
             return files.max(Comparator.comparing(PaymentHealthRunner::modified)).map(Path::getParent);
+        }
+    }
+
+    /**
+     * Deletes the checkpoint folders of earlier runs ({@code <job id>/} under {@code dir}) last written before the
+     * job that holds {@code resumeFrom}: each run retains its last checkpoint when it stops, and a local stack that
+     * is restarted now and then would otherwise keep a full copy of the state per run. The folder resumed from is
+     * kept, as is anything newer and anything not named like a Flink job id. Returns the folders removed; one
+     * that cannot be deleted is logged and left.
+     */
+    static List<Path> pruneOlderJobs(Path dir, Path resumeFrom) throws IOException {
+        Path keep = resumeFrom.getParent();
+        FileTime kept = newestWrite(keep);
+        List<Path> removed = new ArrayList<>();
+        try (Stream<Path> jobs = Files.list(dir)) {
+            for (Path job : jobs.filter(Files::isDirectory).toList()) {
+                if (job.equals(keep) || !FLINK_JOB_ID.matcher(job.getFileName().toString()).matches()
+                        || newestWrite(job).compareTo(kept) >= 0) {
+                    continue;
+                }
+                try {
+                    deleteTree(job);
+                    removed.add(job);
+                } catch (IOException e) {
+                    LOG.warn("event=old_checkpoint_not_removed dir={} error=\"{}\"", job, e.toString());
+                }
+            }
+        }
+        return removed;
+    }
+
+    private static FileTime newestWrite(Path tree) throws IOException {
+        try (Stream<Path> files = Files.walk(tree)) {
+            return files.map(PaymentHealthRunner::modified).max(Comparator.naturalOrder()).orElse(FileTime.fromMillis(0));
+        }
+    }
+
+    private static void deleteTree(Path tree) throws IOException {
+        try (Stream<Path> paths = Files.walk(tree)) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(path);
+            }
         }
     }
 
