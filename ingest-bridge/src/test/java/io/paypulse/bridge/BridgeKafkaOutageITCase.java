@@ -6,7 +6,6 @@ import io.paypulse.infra.stripe.StripeEventSamples;
 import io.paypulse.schemas.TopicProvisioner;
 import io.paypulse.schemas.TopicSpecs;
 import io.paypulse.schemas.Topics;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 
 import java.io.OutputStream;
@@ -46,13 +45,7 @@ class BridgeKafkaOutageITCase {
             try (IngestBridge bridge = IngestBridge.start(config(kafka.bootstrapServers()).withKafkaAckTimeout(Duration.ofMillis(1500)))) {
                 SignedWebhooks webhooks = new SignedWebhooks(bridge.webhookUri());
                 Set<String> accepted = new HashSet<>();
-                int sent = 0;
-
-                for (int i = 0; i < 20; i++, sent++) {
-                    HttpResponse<String> r = webhooks.send(event(sent), SECRET);
-                    assertEquals(200, r.statusCode(), r.body());
-                    accepted.add(id(sent));
-                }
+                int sent = acceptEach(webhooks, 20, 0, accepted);
 
                 kafka.stop();
                 Eventually.until("/readyz reports Kafka unreachable", Duration.ofSeconds(30),
@@ -82,15 +75,9 @@ class BridgeKafkaOutageITCase {
             try (IngestBridge bridge = IngestBridge.start(config(kafka.bootstrapServers()).withKafkaAckTimeout(Duration.ofMillis(1500)))) {
                 SignedWebhooks webhooks = new SignedWebhooks(bridge.webhookUri());
                 Set<String> accepted = new HashSet<>();
-                int sent = 0;
-                for (int i = 0; i < 10; i++, sent++) {
-                    HttpResponse<String> r = webhooks.send(event(sent), SECRET);
-                    assertEquals(200, r.statusCode(), r.body());
-                    accepted.add(id(sent));
-                }
+                int sent = acceptEach(webhooks, 10, 0, accepted);
 
-                long pid = kafka.pid().orElseThrow();
-                signal("STOP", pid);
+                kafka.freeze();
                 ExecutorService clients = Executors.newFixedThreadPool(6);
                 try {
                     List<Future<HttpResponse<String>>> stalled = new ArrayList<>();
@@ -107,7 +94,7 @@ class BridgeKafkaOutageITCase {
                             () -> webhooks.request("GET", "/readyz").statusCode() == 503);
                 } finally {
                     clients.shutdownNow();
-                    signal("CONT", pid);
+                    kafka.thaw();
                 }
                 assertTrue(bridge.metrics().scrapeText().contains("paypulse_bridge_webhooks_unavailable_total{reason=\"kafka_timeout\"} 6.0"),
                         bridge.metrics().scrapeText());
@@ -118,6 +105,16 @@ class BridgeKafkaOutageITCase {
                 assertEveryAcceptedEventOnceOnTheTopic(kafka, accepted);
             }
         }
+    }
+
+    /** Sends {@code count} new events, each of which must get 200, and returns the next event number. */
+    private static int acceptEach(SignedWebhooks webhooks, int count, int sent, Set<String> accepted) throws Exception {
+        for (int i = 0; i < count; i++, sent++) {
+            HttpResponse<String> r = webhooks.send(event(sent), SECRET);
+            assertEquals(200, r.statusCode(), r.body());
+            accepted.add(id(sent));
+        }
+        return sent;
     }
 
     /**
@@ -156,11 +153,6 @@ class BridgeKafkaOutageITCase {
             copies.values().removeIf(n -> n == 1);
             assertEquals(Map.of(), copies, "no record written twice");
         }
-    }
-
-    private static void signal(String signal, long pid) throws Exception {
-        Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(pid)).inheritIO().start();
-        assertEquals(0, kill.waitFor(), "kill -" + signal + " " + pid);
     }
 
     @Test

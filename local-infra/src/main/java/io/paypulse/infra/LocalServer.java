@@ -5,10 +5,10 @@ import io.paypulse.infra.internal.DataDirs;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -72,9 +72,34 @@ public abstract class LocalServer<S extends LocalServer<S>> implements AutoClose
         return process != null && process.isAlive();
     }
 
-    /** The server's process id while it runs, for tests that pause it (SIGSTOP) to play a stalled server. */
-    public synchronized OptionalLong pid() {
-        return isRunning() ? OptionalLong.of(process.pid()) : OptionalLong.empty();
+    /**
+     * Freezes the running server (SIGSTOP): its connections stay open and nothing answers, as in a long GC pause
+     * or a frozen VM. For tests; {@link #thaw()} lets it go on.
+     */
+    public synchronized void freeze() {
+        signal("STOP");
+    }
+
+    /** Lets a {@link #freeze() frozen} server go on (SIGCONT). */
+    public synchronized void thaw() {
+        signal("CONT");
+    }
+
+    private void signal(String name) {
+        if (!isRunning()) {
+            throw new IllegalStateException(kind + " at " + address() + " is not running");
+        }
+        try {
+            Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start();
+            if (kill.waitFor() != 0) {
+                throw new LocalInfraException("kill -" + name + " " + process.pid() + " failed with exit " + kill.exitValue());
+            }
+        } catch (IOException e) {
+            throw new LocalInfraException("could not run kill -" + name + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new LocalInfraException("interrupted sending SIG" + name + " to " + kind, e);
+        }
     }
 
     /**

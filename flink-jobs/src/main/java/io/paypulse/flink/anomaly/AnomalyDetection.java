@@ -36,7 +36,7 @@ public final class AnomalyDetection {
      * event that reached the job, duplicates included (an outage is about webhooks arriving at all).
      */
     public static Outputs build(JobOutputs metrics, DataStream<StripeEvent> received, AlertingConfig config) {
-        DetectorConfig detectors = detectorConfig(config);
+        DetectorConfig detectors = config.detectorConfig();
 
         DataStream<SeriesPoint> points = metrics.declineRates()
                 .flatMap((w, out) -> SeriesPoints.of(w).forEach(out::collect), Types.POJO(SeriesPoint.class))
@@ -71,10 +71,5 @@ public final class AnomalyDetection {
                 .setParallelism(1)
                 .uid("pagerduty").name("PagerDuty Events API v2");
         return new Outputs(anomalies, alerts);
-    }
-
-    static DetectorConfig detectorConfig(AlertingConfig config) {
-        DetectorConfig defaults = DetectorConfig.defaults();
-        return config.warmupWindows() > 0 ? defaults.withWarmupWindows(config.warmupWindows()) : defaults;
     }
 }

@@ -1,6 +1,7 @@
 package io.paypulse.flink.config;
 
 import io.paypulse.alert.PagerDutyConfig;
+import io.paypulse.detect.DetectorConfig;
 
 import java.io.Serializable;
 import java.time.Duration;
@@ -91,12 +92,17 @@ public record AlertingConfig(
         return PagerDutyConfig.fromEnv(pagerDutyEnv).enabled();
     }
 
+    /** The detectors' settings: their defaults, with this warm-up where one is set. */
+    public DetectorConfig detectorConfig() {
+        DetectorConfig defaults = DetectorConfig.defaults();
+        return warmupWindows > 0 ? defaults.withWarmupWindows(warmupWindows) : defaults;
+    }
+
     @Override
     public String toString() {
         return "AlertingConfig[resolveAfterWindows=" + resolveAfterWindows + ", cooldown=" + cooldown
-                + ", endpointBucket=" + endpointBucket + ", warmupWindows="
-                + (warmupWindows > 0 ? warmupWindows : io.paypulse.detect.DetectorConfig.defaults().warmupWindows() + " (default)")
-                + ", grafanaUrl="
+                + ", endpointBucket=" + endpointBucket + ", warmupWindows=" + detectorConfig().warmupWindows()
+                + (warmupWindows > 0 ? "" : " (default)") + ", grafanaUrl="
                 + grafanaUrl + ", pagerDuty=" + PagerDutyConfig.fromEnv(pagerDutyEnv) + "]";
     }
 

@@ -95,8 +95,7 @@ class ClickHouseSinkOutageITCase {
         JobID id = job.getJobID();
         awaitFirstRows();
 
-        long pid = clickHouse.pid().orElseThrow();
-        signal("STOP", pid);
+        clickHouse.freeze();
         long rowsBeforeStall;
         try {
             rowsBeforeStall = ReportedMetrics.counter(METRICS, id, "clickhouseRowsSent");
@@ -107,7 +106,7 @@ class ClickHouseSinkOutageITCase {
             });
             assertEquals(JobStatus.RUNNING, job.getJobStatus().get(10, TimeUnit.SECONDS));
         } finally {
-            signal("CONT", pid);
+            clickHouse.thaw();
         }
         assertTrue(rowsBeforeStall < ROWS, "the stream ended before the stall: " + rowsBeforeStall + " rows sent");
 
@@ -146,10 +145,5 @@ class ClickHouseSinkOutageITCase {
             assertTrue(db.rawCount(TABLE) > 0, "no rows written yet");
             return null;
         });
-    }
-
-    private static void signal(String signal, long pid) throws Exception {
-        Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(pid)).inheritIO().start();
-        assertEquals(0, kill.waitFor(), "kill -" + signal + " " + pid);
     }
 }
