@@ -141,7 +141,7 @@ class DashboardQueriesITCase {
         PaymentHealthRunner.define(flink, job, alerting, clickHouse,
                 PaymentHealthJob.kafkaSourceBuilder(job).setBounded(OffsetsInitializer.offsets(stop)).build());
         // As `run` and the cluster entry point do: the dead-letter and metrics topics into ClickHouse.
-        PaymentHealthJob.sinkToClickHouse(PipelineHealth.fromKafka(flink, job), clickHouse);
+        PaymentHealthJob.sinkToClickHouse(PipelineHealth.fromKafka(flink, job), clickHouse, job);
         JobClient client = flink.executeAsync("dashboards-it");
         try {
             // Once every partition's watermark is an hour into the run, events from before it are too late.

@@ -82,37 +82,37 @@ public final class PaymentHealthJob {
     }
 
     /** One ClickHouse sink per output, each into the table its rows are made for. */
-    public static void sinkToClickHouse(JobOutputs outputs, ClickHouseConfig clickHouse) {
-        sink(outputs.rawEvents(), clickHouse, StripeEventRow.TABLE, StripeEventRow.COLUMNS,
+    public static void sinkToClickHouse(JobOutputs outputs, ClickHouseConfig clickHouse, JobConfig job) {
+        sink(outputs.rawEvents(), clickHouse, job, StripeEventRow.TABLE, StripeEventRow.COLUMNS,
                 StripeEventRow::toColumnValues);
-        sink(outputs.paymentAttempts(), clickHouse, PaymentAttempt.TABLE, PaymentAttempt.COLUMNS,
+        sink(outputs.paymentAttempts(), clickHouse, job, PaymentAttempt.TABLE, PaymentAttempt.COLUMNS,
                 PaymentAttempt::toColumnValues);
-        sink(outputs.declineRates(), clickHouse, DeclineRateWindow.TABLE, DeclineRateWindow.COLUMNS,
+        sink(outputs.declineRates(), clickHouse, job, DeclineRateWindow.TABLE, DeclineRateWindow.COLUMNS,
                 DeclineRateWindow::toColumnValues);
-        sink(outputs.webhookLatency(), clickHouse, WebhookLatencyWindow.TABLE, WebhookLatencyWindow.COLUMNS,
+        sink(outputs.webhookLatency(), clickHouse, job, WebhookLatencyWindow.TABLE, WebhookLatencyWindow.COLUMNS,
                 WebhookLatencyWindow::toColumnValues);
-        sink(outputs.settlementTimes(), clickHouse, SettlementTimeWindow.TABLE, SettlementTimeWindow.COLUMNS,
+        sink(outputs.settlementTimes(), clickHouse, job, SettlementTimeWindow.TABLE, SettlementTimeWindow.COLUMNS,
                 SettlementTimeWindow::toColumnValues);
-        sink(outputs.lateEvents(), clickHouse, LateEvent.TABLE, LateEvent.COLUMNS, LateEvent::toColumnValues);
+        sink(outputs.lateEvents(), clickHouse, job, LateEvent.TABLE, LateEvent.COLUMNS, LateEvent::toColumnValues);
     }
 
     /** The anomaly detection's outputs into {@code anomalies} and {@code alerts}. */
-    public static void sinkToClickHouse(AnomalyDetection.Outputs outputs, ClickHouseConfig clickHouse) {
-        sink(outputs.anomalies(), clickHouse, AnomalyRow.TABLE, AnomalyRow.COLUMNS, AnomalyRow::toColumnValues);
-        sink(outputs.alerts(), clickHouse, AlertRecord.TABLE, AlertRecord.COLUMNS, AlertRecord::toColumnValues);
+    public static void sinkToClickHouse(AnomalyDetection.Outputs outputs, ClickHouseConfig clickHouse, JobConfig job) {
+        sink(outputs.anomalies(), clickHouse, job, AnomalyRow.TABLE, AnomalyRow.COLUMNS, AnomalyRow::toColumnValues);
+        sink(outputs.alerts(), clickHouse, job, AlertRecord.TABLE, AlertRecord.COLUMNS, AlertRecord::toColumnValues);
     }
 
     /** The pipeline health copies into {@code dlq_events} and {@code pipeline_metrics}. */
-    public static void sinkToClickHouse(PipelineHealth health, ClickHouseConfig clickHouse) {
-        sink(health.dlqEvents(), clickHouse, DlqEventRow.TABLE, DlqEventRow.COLUMNS, DlqEventRow::toColumnValues);
-        sink(health.pipelineMetrics(), clickHouse, PipelineHealth.METRICS_TABLE, PipelineHealth.METRICS_COLUMNS,
+    public static void sinkToClickHouse(PipelineHealth health, ClickHouseConfig clickHouse, JobConfig job) {
+        sink(health.dlqEvents(), clickHouse, job, DlqEventRow.TABLE, DlqEventRow.COLUMNS, DlqEventRow::toColumnValues);
+        sink(health.pipelineMetrics(), clickHouse, job, PipelineHealth.METRICS_TABLE, PipelineHealth.METRICS_COLUMNS,
                 PipelineHealth::metricColumnValues);
     }
 
-    private static <T> void sink(DataStream<T> rows, ClickHouseConfig clickHouse, String table, List<String> columns,
-                                 ClickHouseRowMapper<T> mapper) {
+    private static <T> void sink(DataStream<T> rows, ClickHouseConfig clickHouse, JobConfig job, String table,
+                                 List<String> columns, ClickHouseRowMapper<T> mapper) {
         rows.sinkTo(ClickHouseSink.<T>builder().config(clickHouse).table(table).columns(columns).rowMapper(mapper)
-                        .maxBatchRows(10_000).build())
+                        .maxBatchRows(job.clickHouseBatchRows()).flushInterval(job.clickHouseFlushInterval()).build())
                 .uid("clickhouse-" + table).name("ClickHouse " + table);
     }
 

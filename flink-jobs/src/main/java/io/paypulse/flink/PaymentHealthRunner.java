@@ -105,7 +105,7 @@ public final class PaymentHealthRunner {
      */
     public static JobOutputs define(StreamExecutionEnvironment env, JobConfig job, ClickHouseConfig clickHouse) {
         JobOutputs outputs = define(env, job, clickHouse, PaymentHealthJob.kafkaSource(job));
-        PaymentHealthJob.sinkToClickHouse(PipelineHealth.fromKafka(env, job), clickHouse);
+        PaymentHealthJob.sinkToClickHouse(PipelineHealth.fromKafka(env, job), clickHouse, job);
         return outputs;
     }
 
@@ -126,8 +126,8 @@ public final class PaymentHealthRunner {
                                     ClickHouseConfig clickHouse, KafkaSource<StripeEvent> source) {
         DataStream<StripeEvent> events = PaymentHealthJob.kafkaEvents(env, source, job);
         JobOutputs outputs = PaymentHealthJob.buildOnEventTime(events, job);
-        PaymentHealthJob.sinkToClickHouse(outputs, clickHouse);
-        PaymentHealthJob.sinkToClickHouse(AnomalyDetection.build(outputs, events, alerting), clickHouse);
+        PaymentHealthJob.sinkToClickHouse(outputs, clickHouse, job);
+        PaymentHealthJob.sinkToClickHouse(AnomalyDetection.build(outputs, events, alerting), clickHouse, job);
         LOG.info("event=job_defined alerting=\"{}\"", alerting);
         return outputs;
     }
@@ -169,7 +169,7 @@ public final class PaymentHealthRunner {
         env.setParallelism(Math.max(1, Math.min(2, Runtime.getRuntime().availableProcessors())));
         define(env, job, alerting, clickHouse, PaymentHealthJob.kafkaSource(job));
         provisionPipelineHealthTopics(job);
-        PaymentHealthJob.sinkToClickHouse(PipelineHealth.fromKafka(env, job), clickHouse);
+        PaymentHealthJob.sinkToClickHouse(PipelineHealth.fromKafka(env, job), clickHouse, job);
         return env.executeAsync(JOB_NAME);
     }
 

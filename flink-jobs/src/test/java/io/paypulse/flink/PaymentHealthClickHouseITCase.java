@@ -57,7 +57,7 @@ class PaymentHealthClickHouseITCase {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(1);
         PaymentHealthJob.sinkToClickHouse(
-                PaymentHealthJob.build(env.fromData(events, Types.POJO(StripeEvent.class)), config), db.config());
+                PaymentHealthJob.build(env.fromData(events, Types.POJO(StripeEvent.class)), config), db.config(), config);
         env.execute("payment-health-clickhouse-test");
 
         assertEquals(List.of("2023-11-14 22:14:00|2023-11-14 22:15:00|5|3|0.6|5", "2023-11-14 22:15:00|2023-11-14 22:16:00|2|1|0.5|2",

@@ -139,7 +139,7 @@ class PaymentHealthRecoveryITCase {
                     .uid("kafka-stripe-events")
                     .map(new FailOnceAfterCheckpoint(FAIL_AFTER_RECORDS))
                     .uid("fail-once-after-checkpoint").name("Fail once after a checkpoint");
-            PaymentHealthJob.sinkToClickHouse(PaymentHealthJob.build(events, config), db.config());
+            PaymentHealthJob.sinkToClickHouse(PaymentHealthJob.build(events, config), db.config(), config);
         } else {
             PaymentHealthRunner.define(env, config, db.config(), BridgeTopic.boundedSource(config));
         }

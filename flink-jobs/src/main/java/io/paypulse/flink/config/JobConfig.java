@@ -1,5 +1,6 @@
 package io.paypulse.flink.config;
 
+import io.paypulse.flink.sink.ClickHouseSink;
 import io.paypulse.schemas.Topics;
 
 import java.io.Serializable;
@@ -32,6 +33,8 @@ import java.util.regex.Pattern;
  * @param dlqTopic              the bridge's dead-letter topic, copied into {@code dlq_events}
  * @param metricsTopic          counter snapshots of the bridge and the job, copied into {@code pipeline_metrics}
  * @param metricsInterval       how often the job's own counters go to {@code metricsTopic}; zero = never
+ * @param clickHouseBatchRows   a ClickHouse sink inserts its batch once it holds this many rows
+ * @param clickHouseFlushInterval a ClickHouse sink inserts its batch at the latest this long after its first row
  */
 public record JobConfig(
         String kafkaBootstrapServers,
@@ -46,7 +49,9 @@ public record JobConfig(
         Duration checkpointInterval,
         String dlqTopic,
         String metricsTopic,
-        Duration metricsInterval) implements Serializable {
+        Duration metricsInterval,
+        int clickHouseBatchRows,
+        Duration clickHouseFlushInterval) implements Serializable {
 
     public static final String ENV_KAFKA_BOOTSTRAP_SERVERS = "KAFKA_BOOTSTRAP_SERVERS";
     public static final String ENV_TOPIC = "PAYPULSE_EVENTS_TOPIC";
@@ -62,6 +67,8 @@ public record JobConfig(
     public static final String ENV_DLQ_TOPIC = "PAYPULSE_DLQ_TOPIC";
     public static final String ENV_METRICS_TOPIC = "PAYPULSE_METRICS_TOPIC";
     public static final String ENV_METRICS_INTERVAL = "PAYPULSE_METRICS_INTERVAL";
+    public static final String ENV_CLICKHOUSE_BATCH_ROWS = "PAYPULSE_CLICKHOUSE_BATCH_ROWS";
+    public static final String ENV_CLICKHOUSE_FLUSH_INTERVAL = "PAYPULSE_CLICKHOUSE_FLUSH_INTERVAL";
 
     public static final String DEFAULT_KAFKA_BOOTSTRAP_SERVERS = "localhost:9092";
     public static final String DEFAULT_CONSUMER_GROUP = "paypulse-payment-health";
@@ -75,6 +82,11 @@ public record JobConfig(
             "all;payment_method_type;card_brand;card_country;card_brand,card_country;currency;failure_code;account";
     public static final Duration DEFAULT_CHECKPOINT_INTERVAL = Duration.ofSeconds(30);
     public static final Duration DEFAULT_METRICS_INTERVAL = Duration.ofSeconds(15);
+    // ClickHouse wants few, large inserts (each insert is a part that background merges rewrite): at
+    // most about one per second per table, of 10,000 to 100,000 rows. Each sink subtask inserts when it
+    // holds this many rows or its oldest row has waited this long, and at every checkpoint.
+    public static final int DEFAULT_CLICKHOUSE_BATCH_ROWS = 50_000;
+    public static final Duration DEFAULT_CLICKHOUSE_FLUSH_INTERVAL = Duration.ofSeconds(5);
 
     /** Size of the base metric windows; coarser windows are rolled up from these in ClickHouse. */
     public static final Duration WINDOW_SIZE = Duration.ofMinutes(1);
@@ -109,6 +121,11 @@ public record JobConfig(
         if (!metricsInterval.isZero() && metricsInterval.toMillis() < 100) {
             throw new IllegalArgumentException(ENV_METRICS_INTERVAL + " must be 0 (off) or at least 100ms, got " + metricsInterval);
         }
+        if (clickHouseBatchRows < 1 || clickHouseBatchRows > ClickHouseSink.MAX_BATCH_ROWS) {
+            throw new IllegalArgumentException(ENV_CLICKHOUSE_BATCH_ROWS + " must be between 1 and "
+                    + ClickHouseSink.MAX_BATCH_ROWS + " (ClickHouse's max_insert_block_size), got " + clickHouseBatchRows);
+        }
+        requirePositive(clickHouseFlushInterval, ENV_CLICKHOUSE_FLUSH_INTERVAL);
         if (dlqTopic.equals(topic) || metricsTopic.equals(topic) || dlqTopic.equals(metricsTopic)) {
             throw new IllegalArgumentException(ENV_TOPIC + ", " + ENV_DLQ_TOPIC + " and " + ENV_METRICS_TOPIC
                     + " must name three different topics, got " + topic + ", " + dlqTopic + ", " + metricsTopic);
@@ -141,13 +158,16 @@ public record JobConfig(
                 text(env, ENV_DLQ_TOPIC, Topics.STRIPE_EVENTS_DLQ),
                 text(env, ENV_METRICS_TOPIC, Topics.PAYPULSE_METRICS),
                 "0".equals(text(env, ENV_METRICS_INTERVAL, "").strip()) ? Duration.ZERO
-                        : duration(env, ENV_METRICS_INTERVAL, DEFAULT_METRICS_INTERVAL));
+                        : duration(env, ENV_METRICS_INTERVAL, DEFAULT_METRICS_INTERVAL),
+                integer(env, ENV_CLICKHOUSE_BATCH_ROWS, DEFAULT_CLICKHOUSE_BATCH_ROWS),
+                duration(env, ENV_CLICKHOUSE_FLUSH_INTERVAL, DEFAULT_CLICKHOUSE_FLUSH_INTERVAL));
     }
 
     /** A copy with other dimension sets; handy for tests and tools. */
     public JobConfig withDimensionSets(List<DimensionSet> sets) {
         return new JobConfig(kafkaBootstrapServers, topic, consumerGroupId, outOfOrderness, sourceIdleTimeout,
-                allowedLateness, dedupRetention, sets, redaction, checkpointInterval, dlqTopic, metricsTopic, metricsInterval);
+                allowedLateness, dedupRetention, sets, redaction, checkpointInterval, dlqTopic, metricsTopic, metricsInterval,
+                clickHouseBatchRows, clickHouseFlushInterval);
     }
 
     /**
@@ -207,6 +227,18 @@ public record JobConfig(
     private static String text(Map<String, String> env, String name, String fallback) {
         String value = env.get(name);
         return value == null || value.isBlank() ? fallback : value.strip();
+    }
+
+    private static int integer(Map<String, String> env, String name, int fallback) {
+        String value = env.get(name);
+        if (value == null || value.isBlank()) {
+            return fallback;
+        }
+        try {
+            return Integer.parseInt(value.strip().replace("_", ""));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(name + "='" + value + "' is not a whole number; write e.g. " + fallback, e);
+        }
     }
 
     private static Duration duration(Map<String, String> env, String name, Duration fallback) {

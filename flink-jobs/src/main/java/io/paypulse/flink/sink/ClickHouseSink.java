@@ -93,6 +93,13 @@ import org.apache.flink.api.connector.sink2.WriterInitContext;
  */
 public final class ClickHouseSink<T> implements Sink<T> {
 
+    /**
+     * The largest {@link Builder#maxBatchRows}: ClickHouse's default max_insert_block_size. A larger
+     * batch would be split into blocks at positions that need not repeat on a retry.
+     */
+    public static final int MAX_BATCH_ROWS = 1_048_576;
+
+
     private static final long serialVersionUID = 1L;
 
     private final ClickHouseSinkSettings settings;
@@ -130,9 +137,6 @@ public final class ClickHouseSink<T> implements Sink<T> {
 
         // Plain identifiers only: they are spliced into the INSERT statement.
         private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,127}");
-        // ClickHouse's default max_insert_block_size: a larger batch would be split into blocks at
-        // positions that need not repeat on a retry, which defeats block deduplication.
-        static final int MAX_BATCH_ROWS_LIMIT = 1_048_576;
 
         private ClickHouseConfig config;
         private String table;
@@ -208,8 +212,8 @@ public final class ClickHouseSink<T> implements Sink<T> {
 
         /** A batch is inserted as soon as it holds this many rows; default 5000. */
         public Builder<T> maxBatchRows(int maxBatchRows) {
-            if (maxBatchRows < 1 || maxBatchRows > MAX_BATCH_ROWS_LIMIT) {
-                throw new IllegalArgumentException("maxBatchRows must be between 1 and " + MAX_BATCH_ROWS_LIMIT
+            if (maxBatchRows < 1 || maxBatchRows > MAX_BATCH_ROWS) {
+                throw new IllegalArgumentException("maxBatchRows must be between 1 and " + MAX_BATCH_ROWS
                         + " (ClickHouse's max_insert_block_size, so a batch stays one block), was " + maxBatchRows);
             }
             this.maxBatchRows = maxBatchRows;

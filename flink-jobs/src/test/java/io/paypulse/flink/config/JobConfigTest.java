@@ -29,6 +29,8 @@ class JobConfigTest {
         assertEquals("paypulse.metrics", config.metricsTopic());
         assertEquals(Duration.ofSeconds(15), config.metricsInterval());
         assertTrue(config.reportsOwnMetrics());
+        assertEquals(50_000, config.clickHouseBatchRows());
+        assertEquals(Duration.ofSeconds(5), config.clickHouseFlushInterval());
         assertEquals(config, JobConfig.defaults());
     }
 
@@ -65,6 +67,26 @@ class JobConfigTest {
         assertEquals(List.of("card_brand,card_country", "all"),
                 config.dimensionSets().stream().map(DimensionSet::name).toList());
         assertTrue(config.redaction().fields().containsAll(List.of("metadata", "description", "email")));
+    }
+
+    @Test
+    void clickHouseBatchingIsConfigurableWithinClickHouseLimits() {
+        JobConfig config = JobConfig.fromEnv(Map.of(JobConfig.ENV_CLICKHOUSE_BATCH_ROWS, " 100_000 ",
+                JobConfig.ENV_CLICKHOUSE_FLUSH_INTERVAL, "500ms"));
+        assertEquals(100_000, config.clickHouseBatchRows());
+        assertEquals(Duration.ofMillis(500), config.clickHouseFlushInterval());
+        assertEquals(1_048_576, JobConfig.fromEnv(Map.of(JobConfig.ENV_CLICKHOUSE_BATCH_ROWS, "1048576")).clickHouseBatchRows());
+
+        assertMessage(Map.of(JobConfig.ENV_CLICKHOUSE_BATCH_ROWS, "50k"),
+                "PAYPULSE_CLICKHOUSE_BATCH_ROWS='50k' is not a whole number; write e.g. 50000");
+        assertMessage(Map.of(JobConfig.ENV_CLICKHOUSE_BATCH_ROWS, "0"),
+                "PAYPULSE_CLICKHOUSE_BATCH_ROWS must be between 1 and 1048576 (ClickHouse's max_insert_block_size), got 0");
+        assertMessage(Map.of(JobConfig.ENV_CLICKHOUSE_BATCH_ROWS, "1048577"), "must be between 1 and 1048576");
+        assertMessage(Map.of(JobConfig.ENV_CLICKHOUSE_BATCH_ROWS, "99999999999"), "is not a whole number");
+        assertMessage(Map.of(JobConfig.ENV_CLICKHOUSE_FLUSH_INTERVAL, "0s"),
+                "PAYPULSE_CLICKHOUSE_FLUSH_INTERVAL must be greater than zero");
+        assertMessage(Map.of(JobConfig.ENV_CLICKHOUSE_FLUSH_INTERVAL, "soon"),
+                "PAYPULSE_CLICKHOUSE_FLUSH_INTERVAL='soon' is not a duration");
     }
 
     @Test
