@@ -6,6 +6,8 @@ import io.paypulse.flink.config.AlertingConfig;
 import io.paypulse.flink.config.JobConfig;
 import io.paypulse.infra.LocalClickHouse;
 import io.paypulse.infra.LocalKafka;
+import io.paypulse.infra.LocalServer;
+import io.paypulse.infra.ServerSupervisor;
 import io.paypulse.schemas.ClickHouseConfig;
 import io.paypulse.schemas.ClickHouseMigrator;
 import io.paypulse.schemas.MigrationResult;
@@ -21,10 +23,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HexFormat;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /** {@code paypulse run}: the whole pipeline on one machine, with real Kafka and ClickHouse. */
 @Command(name = "run",
@@ -89,11 +93,15 @@ final class RunCommand implements Callable<Integer> {
         Files.createDirectories(data);
         Deque<AutoCloseable> running = new ArrayDeque<>();
         int exit = 0;
+        AtomicBoolean serverGivenUp = new AtomicBoolean();
+        ServerSupervisor supervisor = new ServerSupervisor(new SupervisorConsole(signal, serverGivenUp));
         try {
-            String kafka = startKafka(env, data, running);
+            String kafka = startKafka(env, data, running, supervisor);
             env.set(BridgeConfig.ENV_KAFKA, kafka);
-            String clickHouse = startClickHouse(env, data, running);
+            String clickHouse = startClickHouse(env, data, running, supervisor);
             env.set(ClickHouseConfig.ENV_URL, clickHouse);
+            // Closed before the servers are stopped on purpose, so that is not taken for a crash.
+            running.push(supervisor.start());
 
             Console.step("creating topics");
             TopicProvisioner.Result topics = TopicProvisioner.provision(kafka, TopicSpecs.load().all(), TopicProvisioner.DEFAULT_TIMEOUT);
@@ -132,11 +140,13 @@ final class RunCommand implements Callable<Integer> {
                 exit = new SimulationRun(env.setIfAbsent(SIMULATOR_SCENARIO, "quickstart").set(SIMULATOR_SCENARIO, scenario),
                         bridge.webhookUri(), secret, clickHouseConfig, flinkUiPort, data, exitAfterScenario).run(signal);
             } else {
-                String name = signal.await();
-                Console.info(name + " received: stopping");
+                Console.info(ShutdownSignal.stoppingLine(signal.await()));
             }
         } finally {
             closeAll(running);
+        }
+        if (serverGivenUp.get()) {
+            exit = 1;
         }
         Console.info("stopped");
         return exit;
@@ -150,7 +160,7 @@ final class RunCommand implements Callable<Integer> {
                 .toAbsolutePath();
     }
 
-    private String startKafka(EnvOverrides env, Path data, Deque<AutoCloseable> running) {
+    private String startKafka(EnvOverrides env, Path data, Deque<AutoCloseable> running, ServerSupervisor supervisor) {
         if (env.has(BridgeConfig.ENV_KAFKA)) {
             Console.info("using Kafka at " + env.get(BridgeConfig.ENV_KAFKA) + " (KAFKA_BOOTSTRAP_SERVERS)");
             return env.get(BridgeConfig.ENV_KAFKA);
@@ -162,11 +172,12 @@ final class RunCommand implements Callable<Integer> {
                 .jvmOption("-XX:TieredStopAtLevel=4").build();
         running.push(kafka);
         kafka.start();
+        supervisor.watch(kafka);
         Console.done("ready in " + seconds(t0) + " (log " + kafka.logFile() + ")");
         return kafka.bootstrapServers();
     }
 
-    private String startClickHouse(EnvOverrides env, Path data, Deque<AutoCloseable> running) {
+    private String startClickHouse(EnvOverrides env, Path data, Deque<AutoCloseable> running, ServerSupervisor supervisor) {
         if (env.has(ClickHouseConfig.ENV_URL)) {
             Console.info("using ClickHouse at " + env.get(ClickHouseConfig.ENV_URL) + " (CLICKHOUSE_URL)");
             return env.get(ClickHouseConfig.ENV_URL);
@@ -176,6 +187,7 @@ final class RunCommand implements Callable<Integer> {
         LocalClickHouse clickHouse = LocalClickHouse.builder().httpPort(clickHousePort).dataDir(data.resolve("clickhouse")).build();
         running.push(clickHouse);
         clickHouse.start();
+        supervisor.watch(clickHouse);
         Console.done("ready in " + seconds(t0) + " (log " + clickHouse.logFile() + ")");
         return clickHouse.httpUrl();
     }
@@ -191,6 +203,60 @@ final class RunCommand implements Callable<Integer> {
         Files.writeString(file, secret + "\n", StandardCharsets.UTF_8);
         Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
         return secret;
+    }
+
+    /**
+     * Says on the console what the supervisor of the local Kafka and ClickHouse does, and stops {@code run} (exit 1)
+     * when it gives up on one: running on without it would only fill the log with connection errors.
+     */
+    static final class SupervisorConsole implements ServerSupervisor.Listener {
+
+        private final ShutdownSignal signal;
+        private final AtomicBoolean givenUp;
+
+        SupervisorConsole(ShutdownSignal signal, AtomicBoolean givenUp) {
+            this.signal = signal;
+            this.givenUp = givenUp;
+        }
+
+        @Override
+        public void restarting(LocalServer<?> server, int exitCode) {
+            Console.info(server.describe() + " exited unexpectedly (" + exitText(exitCode) + "); starting it again on the "
+                    + "same port and data. Its log: " + server.logFile());
+        }
+
+        @Override
+        public void restarted(LocalServer<?> server, Duration took) {
+            Console.info(server.describe() + " is back after " + String.format("%.1fs", took.toMillis() / 1e3)
+                    + "; the bridge and the job reconnect by themselves");
+        }
+
+        @Override
+        public void gaveUp(LocalServer<?> server, int failures, Exception cause) {
+            givenUp.set(true);
+            Console.info(server.describe() + (cause == null ? " exited" : " could not be started again")
+                    + " (" + failures + " failures within " + ServerSupervisor.DEFAULT_WINDOW.toMinutes() + " minutes)"
+                    + (cause == null ? "" : ": " + PaypulseCommand.describe(cause).lines().findFirst().orElse(""))
+                    + ". Look at its log: " + server.logFile());
+            signal.trigger(server.describe() + " keeps failing");
+        }
+
+        /** {@code exit code 1}, or {@code killed by SIGKILL} for the shell's 128 + N. */
+        static String exitText(int exitCode) {
+            if (exitCode > 128 && exitCode < 160) {
+                int signal = exitCode - 128;
+                String name = switch (signal) {
+                    case 9 -> "SIGKILL";
+                    case 15 -> "SIGTERM";
+                    case 6 -> "SIGABRT";
+                    case 11 -> "SIGSEGV";
+                    case 2 -> "SIGINT";
+                    default -> "signal " + signal;
+                };
+                return "killed by " + name + ", exit code " + exitCode;
+            }
+            return "exit code " + exitCode;
+        }
     }
 
     private static void closeAll(Deque<AutoCloseable> running) {

@@ -18,12 +18,25 @@ final class ShutdownSignal {
     static ShutdownSignal install() {
         ShutdownSignal signal = new ShutdownSignal();
         for (String s : new String[]{"TERM", "INT"}) {
-            Signal.handle(new Signal(s), sig -> {
-                signal.name = "SIG" + sig.getName();
-                signal.received.countDown();
-            });
+            Signal.handle(new Signal(s), sig -> signal.trigger("SIG" + sig.getName()));
         }
         return signal;
+    }
+
+    /**
+     * Ends the wait as a signal would, for a reason of the program's own, such as a local server that keeps
+     * exiting; {@code reason} is what {@link #await()} returns. A signal that came first wins.
+     */
+    synchronized void trigger(String reason) {
+        if (received.getCount() > 0) {
+            name = reason;
+            received.countDown();
+        }
+    }
+
+    /** The line to print on stopping for what {@link #await()} returned: {@code SIGINT received: stopping}. */
+    static String stoppingLine(String name) {
+        return (name.startsWith("SIG") ? name + " received" : name) + ": stopping";
     }
 
     /** Blocks until a signal arrives or {@code timeout} has passed; the signal's name, or null on timeout. */

@@ -124,7 +124,7 @@ final class SimulationRun {
         while (true) {
             String name = signal.await(every);
             if (name != null) {
-                Console.info(name + " received: stopping");
+                Console.info(ShutdownSignal.stoppingLine(name));
                 simulator.stop();
                 thread.join(10_000);
                 return 0;

@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -70,6 +71,24 @@ public abstract class LocalServer<S extends LocalServer<S>> implements AutoClose
 
     public synchronized boolean isRunning() {
         return process != null && process.isAlive();
+    }
+
+    /** What it is and where it listens, for messages: {@code kafka at 127.0.0.1:9092}. */
+    public String describe() {
+        return kind + " at " + address();
+    }
+
+    /**
+     * The exit code of a process that was started and has exited without {@link #stop()} (crashed, killed, out of
+     * memory); empty while it runs, before it starts and after a stop. {@link ServerSupervisor} restarts on it.
+     */
+    public synchronized OptionalInt unexpectedExit() {
+        return process != null && !process.isAlive() ? OptionalInt.of(process.exitCode()) : OptionalInt.empty();
+    }
+
+    /** Kills the running server (SIGKILL), as a crash or the kernel's OOM killer would. For tests. */
+    public synchronized void kill() {
+        signal("KILL");
     }
 
     /**

@@ -24,6 +24,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -66,6 +67,47 @@ class LocalKafkaITCase {
             assertEquals(bootstrap, kafka.bootstrapServers());
             assertEquals(1, produce(kafka, topic, "evt_2", "after-restart").offset());
             assertEquals(List.of("evt_1=before-stop", "evt_2=after-restart"), consumeFromStart(kafka, topic, 2));
+        }
+    }
+
+    @Test
+    void brokerKilledWithSigkillIsRestartedByTheSupervisorAndKeepsEveryAcknowledgedRecord() throws Exception {
+        List<String> seen = new CopyOnWriteArrayList<>();
+        ServerSupervisor.Listener listener = new ServerSupervisor.Listener() {
+            @Override
+            public void restarting(LocalServer<?> server, int exitCode) {
+                seen.add("restarting exit=" + exitCode);
+            }
+
+            @Override
+            public void restarted(LocalServer<?> server, Duration took) {
+                seen.add("restarted");
+            }
+
+            @Override
+            public void gaveUp(LocalServer<?> server, int failures, Exception cause) {
+                seen.add("gave up");
+            }
+        };
+        try (LocalKafka kafka = LocalKafka.builder().build().start();
+             ServerSupervisor supervisor = new ServerSupervisor(listener, Duration.ofMillis(200), 3, Duration.ofMinutes(10))) {
+            String topic = uniqueTopic("sigkill");
+            createTopic(kafka, topic);
+            supervisor.watch(kafka).start();
+            // One producer across the crash, as the bridge's is: it reconnects to the restarted broker by itself.
+            try (KafkaProducer<String, String> producer = producer(kafka)) {
+                producer.send(new ProducerRecord<>(topic, "evt_1", "before-kill")).get(DEADLINE.toSeconds(), TimeUnit.SECONDS);
+
+                kafka.kill();
+                Eventually.until("the supervisor restarted the broker", Duration.ofSeconds(90), () -> seen.contains("restarted"));
+
+                assertEquals(List.of("restarting exit=137", "restarted"), seen);
+                assertTrue(kafka.isRunning());
+                RecordMetadata after = producer.send(new ProducerRecord<>(topic, "evt_2", "after-restart"))
+                        .get(DEADLINE.toSeconds(), TimeUnit.SECONDS);
+                assertEquals(1, after.offset());
+            }
+            assertEquals(List.of("evt_1=before-kill", "evt_2=after-restart"), consumeFromStart(kafka, topic, 2));
         }
     }
 
@@ -123,15 +165,18 @@ class LocalKafkaITCase {
     }
 
     private static RecordMetadata produce(LocalKafka kafka, String topic, String key, String value) throws Exception {
-        Map<String, Object> config = Map.of(
+        try (KafkaProducer<String, String> producer = producer(kafka)) {
+            return producer.send(new ProducerRecord<>(topic, key, value)).get(DEADLINE.toSeconds(), TimeUnit.SECONDS);
+        }
+    }
+
+    private static KafkaProducer<String, String> producer(LocalKafka kafka) {
+        return new KafkaProducer<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
                 ProducerConfig.ACKS_CONFIG, "all",
                 ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
                 ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class,
-                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
-        try (KafkaProducer<String, String> producer = new KafkaProducer<>(config)) {
-            return producer.send(new ProducerRecord<>(topic, key, value)).get(DEADLINE.toSeconds(), TimeUnit.SECONDS);
-        }
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class));
     }
 
     /** Reads partition 0 from the start until {@code expected} records arrived or the deadline passed. */

@@ -156,6 +156,11 @@ public final class ChildProcess {
         return current().pid();
     }
 
+    /** The exit code of the exited process (128 + N when signal N killed it). */
+    public synchronized int exitCode() {
+        return current().exitValue();
+    }
+
     /** Sends SIGTERM so the server can flush and close cleanly; kills it (and its children) after {@code timeout}. */
     public synchronized void stop(Duration timeout) {
         Process p = process;
