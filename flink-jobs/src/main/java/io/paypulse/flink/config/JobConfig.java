@@ -126,6 +126,9 @@ public record JobConfig(
                     + ClickHouseSink.MAX_BATCH_ROWS + " (ClickHouse's max_insert_block_size), got " + clickHouseBatchRows);
         }
         requirePositive(clickHouseFlushInterval, ENV_CLICKHOUSE_FLUSH_INTERVAL);
+        if (clickHouseFlushInterval.toMillis() < 1) {
+            throw new IllegalArgumentException(ENV_CLICKHOUSE_FLUSH_INTERVAL + " must be at least 1ms, got " + clickHouseFlushInterval);
+        }
         if (dlqTopic.equals(topic) || metricsTopic.equals(topic) || dlqTopic.equals(metricsTopic)) {
             throw new IllegalArgumentException(ENV_TOPIC + ", " + ENV_DLQ_TOPIC + " and " + ENV_METRICS_TOPIC
                     + " must name three different topics, got " + topic + ", " + dlqTopic + ", " + metricsTopic);

@@ -85,6 +85,8 @@ class JobConfigTest {
         assertMessage(Map.of(JobConfig.ENV_CLICKHOUSE_BATCH_ROWS, "99999999999"), "is not a whole number");
         assertMessage(Map.of(JobConfig.ENV_CLICKHOUSE_FLUSH_INTERVAL, "0s"),
                 "PAYPULSE_CLICKHOUSE_FLUSH_INTERVAL must be greater than zero");
+        assertMessage(Map.of(JobConfig.ENV_CLICKHOUSE_FLUSH_INTERVAL, "PT0.0001S"),
+                "PAYPULSE_CLICKHOUSE_FLUSH_INTERVAL must be at least 1ms, got PT0.0001S");
         assertMessage(Map.of(JobConfig.ENV_CLICKHOUSE_FLUSH_INTERVAL, "soon"),
                 "PAYPULSE_CLICKHOUSE_FLUSH_INTERVAL='soon' is not a duration");
     }
