@@ -51,7 +51,7 @@ public final class ServerSupervisor implements AutoCloseable {
     private final Thread thread;
     private volatile boolean closed;
 
-    /** With the defaults: checked every second, given up on after 3 restarts within 10 minutes. */
+    /** With the defaults: checked every second, given up on at a 4th failure within 10 minutes. */
     public ServerSupervisor(Listener listener) {
         this(listener, DEFAULT_CHECK_INTERVAL, DEFAULT_MAX_RESTARTS, DEFAULT_WINDOW);
     }
