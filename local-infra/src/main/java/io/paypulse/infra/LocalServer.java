@@ -106,7 +106,7 @@ public abstract class LocalServer<S extends LocalServer<S>> implements AutoClose
 
     private void signal(String name) {
         if (!isRunning()) {
-            throw new IllegalStateException(kind + " at " + address() + " is not running");
+            throw new IllegalStateException(describe() + " is not running");
         }
         try {
             Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start();

@@ -10,6 +10,9 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Objects;
 import java.util.OptionalInt;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Keeps the local servers of a long-running command up, as a process supervisor would: a server whose process exits
@@ -48,7 +51,12 @@ public final class ServerSupervisor implements AutoCloseable {
     private final int maxRestarts;
     private final Duration window;
     private final List<Watched> watched = new ArrayList<>();
-    private final Thread thread;
+    private final ScheduledExecutorService checks = Executors.newSingleThreadScheduledExecutor(task -> {
+        Thread thread = new Thread(task, "paypulse-server-supervisor");
+        thread.setDaemon(true);
+        return thread;
+    });
+    private boolean started;
     private volatile boolean closed;
 
     /** With the defaults: checked every second, given up on at a 4th failure within 10 minutes. */
@@ -67,8 +75,6 @@ public final class ServerSupervisor implements AutoCloseable {
             throw new IllegalArgumentException("maxRestarts must not be negative, got " + maxRestarts);
         }
         this.maxRestarts = maxRestarts;
-        this.thread = new Thread(this::loop, "paypulse-server-supervisor");
-        this.thread.setDaemon(true);
     }
 
     /** Watches {@code server}, which should be running. */
@@ -85,8 +91,10 @@ public final class ServerSupervisor implements AutoCloseable {
         if (closed) {
             throw new IllegalStateException("the supervisor is closed");
         }
-        if (!thread.isAlive()) {
-            thread.start();
+        if (!started) {
+            started = true;
+            checks.scheduleWithFixedDelay(this::checkLogged, checkInterval.toMillis(), checkInterval.toMillis(),
+                    TimeUnit.MILLISECONDS);
         }
         return this;
     }
@@ -95,26 +103,25 @@ public final class ServerSupervisor implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
-        thread.interrupt();
+        // Interrupts a restart in progress, which then gives up quietly: the caller is about to stop the servers.
+        checks.shutdownNow();
         try {
-            thread.join(Duration.ofSeconds(30).toMillis());
+            checks.awaitTermination(30, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
     }
 
-    private void loop() {
-        while (!closed) {
-            try {
-                Thread.sleep(checkInterval.toMillis());
-            } catch (InterruptedException e) {
-                return;
-            }
+    // A scheduled task that throws is never run again: log it, and check again next time.
+    private void checkLogged() {
+        try {
             checkOnce();
+        } catch (RuntimeException e) {
+            LOG.error("event=local_server_check_failed error=\"{}\"", e.toString(), e);
         }
     }
 
-    /** One pass over the watched servers, restarting any that exited; the thread's work, and the tests'. */
+    /** One pass over the watched servers, restarting any that exited; the scheduled work, and the tests'. */
     void checkOnce() {
         List<Watched> now;
         synchronized (this) {
