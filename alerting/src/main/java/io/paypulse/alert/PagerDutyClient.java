@@ -113,13 +113,7 @@ public final class PagerDutyClient implements AutoCloseable {
                     quoted(event.wireSummary()));
             return new DeliveryResult(event, DeliveryResult.NOT_SENT, List.of());
         }
-        byte[] body = event.requestBody(config.routingKey()).toString().getBytes(StandardCharsets.UTF_8);
-        HttpRequest request = HttpRequest.newBuilder(config.eventsUrl())
-                .timeout(config.requestTimeout())
-                .header("Content-Type", "application/json")
-                .header("Accept", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body))
-                .build();
+        HttpRequest request = request(event);
         List<DeliveryAttempt> attempts = new ArrayList<>();
         for (int attempt = 1; ; attempt++) {
             Duration limited = rateLimiter.acquire();
@@ -152,6 +146,71 @@ public final class PagerDutyClient implements AutoCloseable {
                     quoted(outcome.attempt().error()), wait.toMillis(), outcome.retryAfter().isPresent());
             sleeper.sleep(wait);
         }
+    }
+
+    /**
+     * Takes a permit from the rate limiter if one is free now, without waiting: for callers that schedule their own
+     * requests with {@link #attempt}.
+     *
+     * @return zero when the caller may send now; otherwise how long until a permit frees up
+     */
+    public Duration tryAcquirePermit() {
+        return rateLimiter.tryAcquire();
+    }
+
+    /**
+     * Makes one request for {@code event} and returns at once with what to do next, never sleeping: for callers that
+     * keep unsent events themselves (the job's durable outbox) and must not block while PagerDuty is unreachable.
+     * The caller takes a permit first ({@link #tryAcquirePermit}). The wait before a retry grows with
+     * {@code attempt} as in {@link #send}.
+     *
+     * @param attempt 1 for the event's first request
+     * @throws IllegalStateException when no routing key is configured (use {@link #send}, which records it)
+     * @throws InterruptedException if the thread is interrupted while the request is out
+     */
+    public AttemptOutcome attempt(AlertEvent event, int attempt) throws InterruptedException {
+        Objects.requireNonNull(event, "event");
+        if (attempt < 1) {
+            throw new IllegalArgumentException("attempt counts from 1, got " + attempt);
+        }
+        if (closed) {
+            throw new IllegalStateException("PagerDutyClient is closed");
+        }
+        if (!config.enabled()) {
+            throw new IllegalStateException("no routing key: nothing can be sent; use send(), which logs and records it");
+        }
+        Outcome outcome = exchange(request(event), attempt);
+        DeliveryAttempt a = outcome.attempt();
+        switch (outcome.kind()) {
+            case ACCEPTED -> {
+                LOG.info("event=pagerduty_delivered action={} dedup_key={} status={} attempts={}",
+                        event.action().wireValue(), event.dedupKey(), a.httpStatus(), attempt);
+                return new AttemptOutcome(DeliveryResult.DELIVERED, a, Duration.ZERO);
+            }
+            case REJECTED -> {
+                LOG.error("event=pagerduty_rejected action={} dedup_key={} status={} attempts={} response={}",
+                        event.action().wireValue(), event.dedupKey(), a.httpStatus(), attempt,
+                        quoted(cut(a.responseBody())));
+                return new AttemptOutcome(DeliveryResult.REJECTED, a, Duration.ZERO);
+            }
+            default -> {
+                Duration wait = outcome.retryAfter().orElseGet(() -> retryDelays.backoff(attempt));
+                LOG.warn("event=pagerduty_retry action={} dedup_key={} attempt={} status={} error={} wait_ms={} retry_after={}",
+                        event.action().wireValue(), event.dedupKey(), attempt, a.httpStatus(), quoted(a.error()),
+                        wait.toMillis(), outcome.retryAfter().isPresent());
+                return new AttemptOutcome(AttemptOutcome.RETRYING, a, wait);
+            }
+        }
+    }
+
+    private HttpRequest request(AlertEvent event) {
+        byte[] body = event.requestBody(config.routingKey()).toString().getBytes(StandardCharsets.UTF_8);
+        return HttpRequest.newBuilder(config.eventsUrl())
+                .timeout(config.requestTimeout())
+                .header("Content-Type", "application/json")
+                .header("Accept", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                .build();
     }
 
     private Outcome exchange(HttpRequest request, int attempt) throws InterruptedException {

@@ -98,7 +98,7 @@ class AnomalyAlertingITCase {
 
             String incident = pages.get(0).dedupKey().substring("paypulse-".length());
             awaitRows("SELECT count() FROM {db}.alerts FINAL", "3");
-            assertEquals(List.of("trigger|1|delivered|429", "trigger|2|delivered|202", "resolve|1|delivered|202"),
+            assertEquals(List.of("trigger|1|retrying|429", "trigger|2|delivered|202", "resolve|1|delivered|202"),
                     db.rows("SELECT action, attempt, status, http_status FROM {db}.alerts FINAL"
                             + " ORDER BY sent_at, attempt"));
             awaitRows("SELECT countIf(status = 'open') FROM {db}.anomalies FINAL", "0");

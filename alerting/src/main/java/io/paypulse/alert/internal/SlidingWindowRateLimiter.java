@@ -31,6 +31,23 @@ public final class SlidingWindowRateLimiter {
     }
 
     /**
+     * Takes one permit if one is free now, without waiting.
+     *
+     * @return zero when a permit was taken; otherwise how long until one frees up (nothing is taken)
+     */
+    public synchronized Duration tryAcquire() {
+        long now = ticker.nanos();
+        while (!granted.isEmpty() && now - granted.peekFirst() >= windowNanos) {
+            granted.removeFirst();
+        }
+        if (granted.size() < maxPermits) {
+            granted.addLast(now);
+            return Duration.ZERO;
+        }
+        return Duration.ofNanos(Math.max(1, granted.peekFirst() + windowNanos - now));
+    }
+
+    /**
      * Takes one permit, waiting as long as needed.
      *
      * @return how long it waited; zero when a permit was free

@@ -51,6 +51,23 @@ class SlidingWindowRateLimiterTest {
     }
 
     @Test
+    void tryAcquireNeverWaitsAndTakesNothingWhenFull() {
+        SlidingWindowRateLimiter limiter = new SlidingWindowRateLimiter(2, Duration.ofMinutes(1), ticker, sleeper);
+        assertEquals(Duration.ZERO, limiter.tryAcquire());
+        advance(Duration.ofSeconds(15));
+        assertEquals(Duration.ZERO, limiter.tryAcquire());
+        advance(Duration.ofSeconds(5));
+        // Full at 20 s: the first permit (0 s) frees up at 60 s. Asking again takes nothing more.
+        assertEquals(Duration.ofSeconds(40), limiter.tryAcquire());
+        assertEquals(Duration.ofSeconds(40), limiter.tryAcquire());
+        advance(Duration.ofSeconds(40));
+        assertEquals(Duration.ZERO, limiter.tryAcquire());
+        // Now 15 s and 60 s are in the window: the next frees up at 75 s.
+        assertEquals(Duration.ofSeconds(15), limiter.tryAcquire());
+        assertEquals(List.of(), sleeps);
+    }
+
+    @Test
     void refusesANonsenseLimit() {
         assertThrows(IllegalArgumentException.class, () -> new SlidingWindowRateLimiter(0, Duration.ofMinutes(1), ticker, sleeper));
         assertThrows(IllegalArgumentException.class, () -> new SlidingWindowRateLimiter(1, Duration.ZERO, ticker, sleeper));

@@ -67,6 +67,7 @@ public final class AnomalyDetection {
                 .uid("incidents").name("Incidents per family");
 
         DataStream<AlertRecord> alerts = anomalies.getSideOutput(IncidentTrackerFunction.ALERTS)
+                .keyBy(a -> PagerDutyDelivery.KEY, Types.STRING)
                 .process(new PagerDutyDelivery(config.pagerDutyEnv(), config.dashboardUrl()), Types.POJO(AlertRecord.class))
                 .setParallelism(1)
                 .uid("pagerduty").name("PagerDuty Events API v2");

@@ -15,9 +15,15 @@ public final class AnomalyMetrics {
     /** Incidents resolved after enough normal windows. */
     public static final String INCIDENTS_RESOLVED = "paypulse_incidents_resolved";
 
-    /** Alerts PagerDuty accepted, and alerts that could not be delivered (rejected or retries exhausted). */
+    /**
+     * Alerts PagerDuty accepted, and alerts not delivered: refused for good (a 4xx), or not yet accepted
+     * after {@code PAGERDUTY_MAX_ATTEMPTS} requests (those stay in the outbox and are still retried).
+     */
     public static final String ALERTS_DELIVERED = "paypulse_alerts_delivered";
     public static final String ALERTS_UNDELIVERED = "paypulse_alerts_undelivered";
+
+    /** Alerts waiting in the PagerDuty outbox: 0 unless PagerDuty is slow, failing or rate limiting. */
+    public static final String ALERTS_PENDING = "paypulse_alerts_pending";
 
     private AnomalyMetrics() {
     }

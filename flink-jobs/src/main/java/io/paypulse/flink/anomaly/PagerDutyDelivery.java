@@ -3,6 +3,7 @@ package io.paypulse.flink.anomaly;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.paypulse.alert.AlertEvent;
+import io.paypulse.alert.AttemptOutcome;
 import io.paypulse.alert.DeliveryAttempt;
 import io.paypulse.alert.DeliveryResult;
 import io.paypulse.alert.EventAction;
@@ -10,41 +11,71 @@ import io.paypulse.alert.PagerDutyClient;
 import io.paypulse.alert.PagerDutyConfig;
 import io.paypulse.alert.Severity;
 import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
-import org.apache.flink.streaming.api.functions.ProcessFunction;
+import org.apache.flink.metrics.Gauge;
+import org.apache.flink.streaming.api.TimerService;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
 /**
- * Sends each alert to PagerDuty (Events API v2) and emits one {@code alerts} row per request with
- * PagerDuty's answer, or one row when nothing was sent (no routing key, or suppressed).
+ * Sends each alert to PagerDuty (Events API v2) through a durable outbox, and emits one {@code alerts}
+ * row per request with PagerDuty's answer, or one row when nothing was sent (no routing key, or
+ * suppressed).
  *
- * <p>The send blocks this operator while {@link PagerDutyClient} retries (429, 5xx, network errors,
- * with backoff and within PagerDuty's rate limit): alerts are few, and holding the alert path back is
- * the backpressure. Delivery is at least once: after a restart, alerts emitted since the last
- * checkpoint are sent again with the same dedup key, which PagerDuty folds into the same incident.
- * Resolved incidents are not paged again, since the tracker's state says they are resolved.
+ * <p>An alert stays in the outbox, which is keyed state and so part of every checkpoint, until
+ * PagerDuty accepts it (2xx) or refuses it for good (400 and other 4xx). A 429, 408, 5xx or network
+ * error schedules the next request on a processing-time timer (the server's {@code Retry-After}, or
+ * backoff up to {@code PAGERDUTY_MAX_BACKOFF_MS}) instead of sleeping, so a PagerDuty outage holds
+ * this operator for at most one request at a time, never the checkpoints or the metrics behind it,
+ * and a page is not dropped however long the outage lasts, across restarts too. Alerts leave in the
+ * order they came: a resolve never overtakes its trigger. After {@code PAGERDUTY_MAX_ATTEMPTS}
+ * requests an alert is reported as undelivered (ERROR log, {@link AnomalyMetrics#ALERTS_UNDELIVERED})
+ * and still retried.
+ *
+ * <p>Delivery is at least once: after a restart, alerts emitted since the last checkpoint are sent
+ * again with the same dedup key, which PagerDuty folds into the same open incident. Input is keyed
+ * by the constant {@link #KEY} and runs with parallelism 1: one outbox, one rate limit per routing key.
  */
-public final class PagerDutyDelivery extends ProcessFunction<AlertRequest, AlertRecord> {
+public final class PagerDutyDelivery extends KeyedProcessFunction<String, AlertRequest, AlertRecord> {
 
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(PagerDutyDelivery.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     static final String SOURCE = "paypulse";
+    /** The one key of the outbox. */
+    public static final String KEY = "pagerduty";
+    /**
+     * Requests per turn of the operator: a backlog is sent in turns, so checkpoint barriers and the
+     * records behind them pass in between.
+     */
+    static final int MAX_REQUESTS_PER_TURN = 20;
 
     /** The PagerDuty variables only: no other part of the environment is shipped with the job graph. */
     private final Map<String, String> pagerDutyEnv;
     private final String grafanaUrl;
 
     private transient PagerDutyClient client;
+    private transient ListState<AlertRequest> outbox;
+    private transient ValueState<Integer> headAttempts;
+    private transient ValueState<Long> wakeUpAt;
     private transient Counter delivered;
     private transient Counter undelivered;
+    private transient volatile int pending;
 
     public PagerDutyDelivery(Map<String, String> pagerDutyEnv, String grafanaUrl) {
         this.pagerDutyEnv = new LinkedHashMap<>(pagerDutyEnv);
@@ -55,8 +86,12 @@ public final class PagerDutyDelivery extends ProcessFunction<AlertRequest, Alert
     public void open(OpenContext openContext) {
         PagerDutyConfig config = PagerDutyConfig.fromEnv(pagerDutyEnv);
         client = new PagerDutyClient(config);
+        outbox = getRuntimeContext().getListState(new ListStateDescriptor<>("outbox", Types.POJO(AlertRequest.class)));
+        headAttempts = getRuntimeContext().getState(new ValueStateDescriptor<>("head-attempts", Types.INT));
+        wakeUpAt = getRuntimeContext().getState(new ValueStateDescriptor<>("wake-up-at", Types.LONG));
         delivered = getRuntimeContext().getMetricGroup().counter(AnomalyMetrics.ALERTS_DELIVERED);
         undelivered = getRuntimeContext().getMetricGroup().counter(AnomalyMetrics.ALERTS_UNDELIVERED);
+        getRuntimeContext().getMetricGroup().gauge(AnomalyMetrics.ALERTS_PENDING, (Gauge<Integer>) () -> pending);
         LOG.info("event=pagerduty_ready config={}", config);
     }
 
@@ -64,26 +99,105 @@ public final class PagerDutyDelivery extends ProcessFunction<AlertRequest, Alert
     public void processElement(AlertRequest alert, Context ctx, Collector<AlertRecord> out) throws Exception {
         if (AlertRequest.SUPPRESSED.equals(alert.action())) {
             LOG.info("event=alert_suppressed dedup_key={} summary=\"{}\"", alert.dedupKey(), alert.summary());
-            out.collect(record(alert, 0, System.currentTimeMillis(), AlertRequest.SUPPRESSED, 0, "", ""));
+            // The decision's time is the window's, so a replay writes the same row again.
+            out.collect(record(alert, 0, alert.timestampMillis(), AlertRequest.SUPPRESSED, 0, "", ""));
             return;
         }
-        DeliveryResult result = client.send(event(alert));
-        if (result.attempts().isEmpty()) {
-            // the client has logged it (no routing key); it is recorded here
-            out.collect(record(alert, 0, System.currentTimeMillis(), result.status(), 0, "", ""));
-            return;
-        }
-        if (result.delivered()) {
-            delivered.inc();
+        List<AlertRequest> queue = queue();
+        queue.add(alert);
+        if (wakeUpAt.value() == null) {
+            send(queue, ctx.timerService(), out);
         } else {
-            undelivered.inc();
-            LOG.error("event=alert_undelivered status={} action={} dedup_key={} attempts={}", result.status(),
-                    alert.action(), alert.dedupKey(), result.attempts().size());
+            // A retry is scheduled: this alert waits behind it, in order.
+            save(queue);
         }
-        for (DeliveryAttempt a : result.attempts()) {
-            out.collect(record(alert, a.attempt(), a.sentAt().toEpochMilli(), result.status(), a.httpStatus(),
+    }
+
+    @Override
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<AlertRecord> out) throws Exception {
+        Long due = wakeUpAt.value();
+        if (due == null || due != timestamp) {
+            return;
+        }
+        wakeUpAt.clear();
+        send(queue(), ctx.timerService(), out);
+    }
+
+    /** Sends from the head of the queue until it is empty, a request must wait, or the turn is used up. */
+    private void send(List<AlertRequest> queue, TimerService timers, Collector<AlertRecord> out) throws Exception {
+        int requests = 0;
+        while (!queue.isEmpty()) {
+            AlertRequest head = queue.get(0);
+            AlertEvent event = event(head);
+            if (!client.config().enabled()) {
+                // Logged by the client; recorded here with the window's time, so a replay converges.
+                DeliveryResult r = client.send(event);
+                out.collect(record(head, 0, head.timestampMillis(), r.status(), 0, "", ""));
+                queue.remove(0);
+                continue;
+            }
+            if (requests == MAX_REQUESTS_PER_TURN) {
+                wakeUp(timers, timers.currentProcessingTime() + 1);
+                break;
+            }
+            Duration limited = client.tryAcquirePermit();
+            if (!limited.isZero()) {
+                LOG.info("event=pagerduty_rate_limited wait_ms={} pending={} max_per_minute={}", limited.toMillis(),
+                        queue.size(), client.config().maxEventsPerMinute());
+                wakeUp(timers, timers.currentProcessingTime() + Math.max(1, limited.toMillis()));
+                break;
+            }
+            int attempt = (headAttempts.value() == null ? 0 : headAttempts.value()) + 1;
+            AttemptOutcome outcome = client.attempt(event, attempt);
+            requests++;
+            DeliveryAttempt a = outcome.attempt();
+            out.collect(record(head, attempt, a.sentAt().toEpochMilli(), outcome.status(), a.httpStatus(),
                     a.responseBody() == null ? "" : a.responseBody(), a.error() == null ? "" : a.error()));
+            if (outcome.done()) {
+                if (DeliveryResult.DELIVERED.equals(outcome.status())) {
+                    delivered.inc();
+                } else {
+                    undelivered.inc();
+                }
+                queue.remove(0);
+                headAttempts.clear();
+                continue;
+            }
+            headAttempts.update(attempt);
+            if (attempt == client.config().maxAttempts()) {
+                undelivered.inc();
+                LOG.error("event=alert_undelivered action={} dedup_key={} attempts={} last_status={} pending={}"
+                                + " hint=\"PagerDuty has not accepted it yet; paypulse keeps retrying, at most every {} ms\"",
+                        head.action(), head.dedupKey(), attempt, a.httpStatus(), queue.size(),
+                        client.config().maxBackoff().toMillis());
+            }
+            wakeUp(timers, timers.currentProcessingTime() + Math.max(1, outcome.retryIn().toMillis()));
+            break;
         }
+        save(queue);
+    }
+
+    private void wakeUp(TimerService timers, long at) throws Exception {
+        wakeUpAt.update(at);
+        timers.registerProcessingTimeTimer(at);
+    }
+
+    private List<AlertRequest> queue() throws Exception {
+        List<AlertRequest> queue = new ArrayList<>();
+        Iterable<AlertRequest> stored = outbox.get();
+        if (stored != null) {
+            stored.forEach(queue::add);
+        }
+        return queue;
+    }
+
+    private void save(List<AlertRequest> queue) throws Exception {
+        if (queue.isEmpty()) {
+            outbox.clear();
+        } else {
+            outbox.update(queue);
+        }
+        pending = queue.size();
     }
 
     @Override
