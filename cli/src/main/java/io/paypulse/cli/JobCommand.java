@@ -55,7 +55,8 @@ final class JobCommand implements Callable<Integer> {
         Console.done("applied " + new ClickHouseMigrator(ch).migrate().applied());
         JobClient client = startJob(job, AlertingConfig.fromEnv(env.asMap()), ch, uiPort, checkpoints);
         String name = signal.await();
-        Console.info(name + " received: cancelling the job (it resumes from Kafka's committed offsets next time)");
+        Console.info(name + " received: cancelling the job (its last completed checkpoint stays in " + checkpoints
+                + "; the next start resumes from the newest one there)");
         client.cancel().get();
         return 0;
     }

@@ -66,8 +66,9 @@ public final class LocalClickHouse extends LocalServer<LocalClickHouse> {
     protected void requirePortsFree() {
         if (!FreePorts.isFree(httpPort)) {
             throw new LocalInfraException("ClickHouse cannot start: its HTTP port " + FreePorts.HOST + ":" + httpPort
-                    + " is already in use by another process. Stop that process, build LocalClickHouse with port 0 to "
-                    + "get a free port, or set CLICKHOUSE_URL to use the server that is already there.");
+                    + " is already in use by another process. Stop that process, set CLICKHOUSE_URL to use the server "
+                    + "that is already there, or pick another port: ./paypulse run --clickhouse-port <port> "
+                    + "(in tests, LocalClickHouse.builder().httpPort(0) picks a free one).");
         }
     }
 

@@ -68,8 +68,11 @@ public final class LocalKafka extends LocalServer<LocalKafka> {
 
     @Override
     protected void requirePortsFree() {
-        requireFree(port, "listener");
-        requireFree(controllerPort, "controller");
+        requireFree(port, "listener", "set KAFKA_BOOTSTRAP_SERVERS to use the broker that is already there, or pick "
+                + "another port: ./paypulse run --kafka-port <port> (in tests, LocalKafka.builder().port(0) picks a free one)");
+        // run never fixes the controller port: a new instance picks a free one, so starting again is the way out.
+        requireFree(controllerPort, "controller", "or start ./paypulse run again, which picks another controller port "
+                + "(in tests, leave LocalKafka.builder().controllerPort at 0)");
     }
 
     /** Formats the storage on the first start (the child does it), then runs the broker. */
@@ -87,11 +90,10 @@ public final class LocalKafka extends LocalServer<LocalKafka> {
                 dataDir, Map.of(), logFile);
     }
 
-    private void requireFree(int p, String listener) {
+    private void requireFree(int p, String listener, String remedy) {
         if (!FreePorts.isFree(p)) {
             throw new LocalInfraException("Kafka cannot start: its " + listener + " port " + FreePorts.HOST + ":" + p
-                    + " is already in use by another process. Stop that process, or build LocalKafka with port 0 "
-                    + "to get a free port.");
+                    + " is already in use by another process. Stop that process, " + remedy + ".");
         }
     }
 

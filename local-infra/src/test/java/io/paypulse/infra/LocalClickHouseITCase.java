@@ -101,6 +101,8 @@ class LocalClickHouseITCase {
 
             assertTrue(e.getMessage().startsWith("ClickHouse cannot start: its HTTP port 127.0.0.1:"
                     + taken.getLocalPort() + " is already in use"), e.getMessage());
+            // The hint serves both a `run` user and a test author.
+            assertTrue(e.getMessage().contains("./paypulse run --clickhouse-port <port>"), e.getMessage());
             assertFalse(clickHouse.isRunning());
         }
     }

@@ -134,6 +134,8 @@ class LocalKafkaITCase {
 
             assertTrue(e.getMessage().startsWith("Kafka cannot start: its listener port 127.0.0.1:"
                     + taken.getLocalPort() + " is already in use"), e.getMessage());
+            // The hint serves both a `run` user and a test author.
+            assertTrue(e.getMessage().contains("./paypulse run --kafka-port <port>"), e.getMessage());
             assertFalse(kafka.isRunning());
         }
     }

@@ -45,7 +45,8 @@ import java.util.regex.Pattern;
  * <p>Configured like any reporter ({@link PipelineMetricsReporterFactory}); options under
  * {@code metrics.reporter.<name>.}: {@value #BOOTSTRAP_SERVERS} (required), {@value #TOPIC}
  * ({@code paypulse.metrics}), {@value #EVENTS_TOPIC} ({@code stripe.events}), {@value #INSTANCE}
- * ({@code <host>-<pid>}), plus Flink's own {@code interval}.
+ * ({@code $HOSTNAME-<pid>}, or {@code localhost-<pid>} where HOSTNAME is not set, as the bridge names itself),
+ * plus Flink's own {@code interval}.
  */
 public final class PipelineMetricsReporter implements MetricReporter, Scheduled {
 
