@@ -12,6 +12,12 @@ public final class AnomalyMetrics {
     /** Incidents opened (each pages once, unless it reopened within its cooldown). */
     public static final String INCIDENTS_OPENED = "paypulse_incidents_opened";
 
+    /**
+     * Anomalies that would have opened an incident while a family already had the most open incidents
+     * it tracks (64): counted, not tracked. Open incidents are never dropped to make room.
+     */
+    public static final String INCIDENTS_OVER_CAPACITY = "paypulse_incidents_over_capacity";
+
     /** Incidents resolved after enough normal windows. */
     public static final String INCIDENTS_RESOLVED = "paypulse_incidents_resolved";
 

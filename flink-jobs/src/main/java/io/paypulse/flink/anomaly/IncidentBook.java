@@ -33,7 +33,10 @@ import java.util.Map;
  *
  * <p>Plain Java, so the rules are tested without Flink; {@link IncidentTrackerFunction} keeps one
  * book per family in keyed state. Memory is bounded: at most {@link #MAX_INCIDENTS} incidents of at
- * most {@link #MAX_MEMBERS} members each.
+ * most {@link #MAX_MEMBERS} members each. An open incident is never forgotten (its resolve would
+ * never be sent): when the book is full of open incidents, an anomaly that would open another is
+ * counted ({@link #overCapacity()}) and not tracked. At most {@link #MAX_PAGED_OPEN} open incidents
+ * of a family page; more are recorded as suppressed.
  */
 public final class IncidentBook implements Serializable {
 
@@ -41,6 +44,12 @@ public final class IncidentBook implements Serializable {
     private static final long serialVersionUID = 1L;
     static final int MAX_INCIDENTS = 64;
     static final int MAX_MEMBERS = 32;
+    /**
+     * Open paged incidents per family beyond which a new incident is recorded but not paged: in an
+     * alert storm (an issuer failing for many connected accounts at once) on-call gets this many pages,
+     * not one per account.
+     */
+    static final int MAX_PAGED_OPEN = 10;
 
     private final long windowSeconds;
     // Not final: a book checkpointed before this field existed restores it as 0 (see readObject).
@@ -49,6 +58,7 @@ public final class IncidentBook implements Serializable {
     private final long cooldownSeconds;
     private final ArrayList<Incident> incidents = new ArrayList<>();
     private long latestWindow;
+    private long overCapacity;
 
     public IncidentBook(long windowSeconds, int resolveAfter, long cooldownSeconds) {
         this(windowSeconds, resolveAfter, cooldownSeconds, resolveAfter * windowSeconds);
@@ -87,6 +97,11 @@ public final class IncidentBook implements Serializable {
         boolean isEmpty() {
             return anomalies.isEmpty() && alerts.isEmpty();
         }
+    }
+
+    /** Anomalies not tracked because the book was full of open incidents, since this book began. */
+    public long overCapacity() {
+        return overCapacity;
     }
 
     /** Open incidents, for tests and metrics. */
@@ -162,6 +177,11 @@ public final class IncidentBook implements Serializable {
         }
         boolean opened = false;
         if (target == null) {
+            forgetOld();
+            if (incidents.size() >= MAX_INCIDENTS) {
+                overCapacity++;
+                return;
+            }
             target = new Incident(id(p.family(), p.seriesId(), Long.toString(p.windowStart())), p.windowStart());
             incidents.add(target);
             opened = true;
@@ -188,9 +208,15 @@ public final class IncidentBook implements Serializable {
         m.lastSeen = Math.max(m.lastSeen, p.windowStart());
         target.lastAnomalous = Math.max(target.lastAnomalous, p.windowStart());
         if (opened) {
-            target.paged = true;
-            Member root = target.root();
-            alerts.add(trigger(target, p.windowStart()));
+            long pagedOpen = incidents.stream().filter(i -> i.open && i.paged).count();
+            if (pagedOpen >= MAX_PAGED_OPEN) {
+                alerts.add(alert(AlertRequest.SUPPRESSED, target, target.root(), p.windowStart(),
+                        "Not paged, " + pagedOpen + " incidents of this kind are open already: "
+                                + Summaries.sentence(target.root())));
+            } else {
+                target.paged = true;
+                alerts.add(trigger(target, p.windowStart()));
+            }
         }
     }
 
@@ -228,16 +254,13 @@ public final class IncidentBook implements Serializable {
 
     private void forgetOld() {
         incidents.removeIf(i -> !i.open && latestWindow - i.resolvedAt > cooldownSeconds);
-        while (incidents.size() > MAX_INCIDENTS) {
-            // the oldest resolved first; an open one only when nothing else is left to drop
-            int drop = 0;
-            for (int i = 0; i < incidents.size(); i++) {
-                if (!incidents.get(i).open) {
-                    drop = i;
-                    break;
-                }
+        // The oldest resolved ones go first, still within their cooldown; an open one never does.
+        for (int i = 0; i < incidents.size() && incidents.size() >= MAX_INCIDENTS; ) {
+            if (incidents.get(i).open) {
+                i++;
+            } else {
+                incidents.remove(i);
             }
-            incidents.remove(drop);
         }
     }
 

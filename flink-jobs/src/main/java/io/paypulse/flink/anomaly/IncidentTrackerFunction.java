@@ -56,6 +56,7 @@ public final class IncidentTrackerFunction extends KeyedProcessFunction<String, 
     private transient MapState<Long, List<SeriesVerdict>> waiting;
     private transient Counter opened;
     private transient Counter resolved;
+    private transient Counter overCapacity;
 
     public IncidentTrackerFunction(int resolveAfter, long cooldownSeconds, long endpointBucketSeconds) {
         this.resolveAfter = resolveAfter;
@@ -70,6 +71,7 @@ public final class IncidentTrackerFunction extends KeyedProcessFunction<String, 
                 Types.LIST(Types.POJO(SeriesVerdict.class))));
         opened = getRuntimeContext().getMetricGroup().counter(AnomalyMetrics.INCIDENTS_OPENED);
         resolved = getRuntimeContext().getMetricGroup().counter(AnomalyMetrics.INCIDENTS_RESOLVED);
+        overCapacity = getRuntimeContext().getMetricGroup().counter(AnomalyMetrics.INCIDENTS_OVER_CAPACITY);
     }
 
     @Override
@@ -121,11 +123,13 @@ public final class IncidentTrackerFunction extends KeyedProcessFunction<String, 
     private void apply(IncidentBook incidents, List<SeriesVerdict> verdicts, Context ctx,
                        Collector<AnomalyRow> out) {
         List<AlertRequest> alerts = new ArrayList<>();
+        long untrackedBefore = incidents.overCapacity();
         for (SeriesVerdict verdict : verdicts) {
             IncidentBook.Changes changes = incidents.accept(verdict);
             changes.anomalies().forEach(out::collect);
             alerts.addAll(changes.alerts());
         }
+        overCapacity.inc(incidents.overCapacity() - untrackedBefore);
         for (AlertRequest alert : alerts) {
             switch (alert.action()) {
                 case AlertRequest.TRIGGER -> {

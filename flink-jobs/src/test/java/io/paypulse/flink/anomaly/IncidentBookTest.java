@@ -151,12 +151,34 @@ class IncidentBookTest {
     }
 
     @Test
-    void boundedNumberOfIncidents() {
-        IncidentBook book = new IncidentBook(60, 1000, 1800);
-        for (int i = 0; i < 3 * IncidentBook.MAX_INCIDENTS; i++) {
+    void anAlertStormPagesAFewTimesKeepsEveryOpenIncidentAndResolvesEveryPage() {
+        IncidentBook book = new IncidentBook(60, 3, 1800);
+        int accounts = 3 * IncidentBook.MAX_INCIDENTS;
+        for (int i = 0; i < accounts; i++) {
             feed(book, rate("account=acct_" + i, "account", 0, 0.9, 400, 0.06, true));
         }
+        // Memory stays bounded, and no open incident is dropped to make room: its resolve would never go out.
         assertEquals(IncidentBook.MAX_INCIDENTS, book.openIncidents());
+        assertEquals(accounts - IncidentBook.MAX_INCIDENTS, book.overCapacity());
+        assertEquals(IncidentBook.MAX_PAGED_OPEN, triggers(), "a storm pages a few times, not once per account");
+        assertEquals(IncidentBook.MAX_INCIDENTS - IncidentBook.MAX_PAGED_OPEN,
+                alerts.stream().filter(a -> a.action().equals(AlertRequest.SUPPRESSED)).count());
+        assertTrue(alerts.stream().filter(a -> a.action().equals(AlertRequest.SUPPRESSED))
+                .allMatch(a -> a.summary().startsWith("Not paged, 10 incidents of this kind are open already: ")));
+        for (int w = 1; w <= 3; w++) {
+            for (int i = 0; i < accounts; i++) {
+                feed(book, rate("account=acct_" + i, "account", w, 0.06, 400, 0.06, false));
+            }
+        }
+        assertEquals(0, book.openIncidents());
+        List<String> paged = alerts.stream().filter(a -> a.action().equals(AlertRequest.TRIGGER))
+                .map(AlertRequest::dedupKey).sorted().toList();
+        List<String> resolvedPages = alerts.stream().filter(a -> a.action().equals(AlertRequest.RESOLVE))
+                .map(AlertRequest::dedupKey).sorted().toList();
+        assertEquals(paged, resolvedPages, "every page is resolved, and nothing that was not paged");
+        // With room again, the next incident pages.
+        feed(book, rate("account=acct_new", "account", 10, 0.9, 400, 0.06, true));
+        assertEquals(IncidentBook.MAX_PAGED_OPEN + 1, triggers());
     }
 
     @Test
