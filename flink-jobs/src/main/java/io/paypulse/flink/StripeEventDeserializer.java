@@ -1,6 +1,7 @@
 package io.paypulse.flink;
 
 import io.paypulse.flink.functions.JobMetrics;
+import io.paypulse.flink.model.PlausibleTimes;
 import io.paypulse.flink.model.StripeEvent;
 import io.paypulse.schemas.EnvelopeHeaders;
 import org.apache.flink.api.common.serialization.DeserializationSchema;
@@ -19,8 +20,9 @@ import java.nio.charset.StandardCharsets;
 /**
  * Reads a {@code stripe.events} record (envelope v1 in the headers, Stripe's body as the value) into a
  * {@link StripeEvent}. The body is kept as bytes and not parsed here. A record whose envelope is
- * missing, of another version or unreadable is counted as malformed and skipped: the bridge never
- * writes one, so it is a producer bug to investigate, not a reason to stop the job.
+ * missing, of another version or unreadable, or whose {@code created} or {@code received_at} is out of
+ * range ({@link PlausibleTimes}), is counted as malformed and skipped: the bridge never writes one, so
+ * it is a producer bug to investigate, not a reason to stop the job.
  */
 public class StripeEventDeserializer implements KafkaRecordDeserializationSchema<StripeEvent> {
 
@@ -58,14 +60,26 @@ public class StripeEventDeserializer implements KafkaRecordDeserializationSchema
         if (!livemode.equals("true") && !livemode.equals("false")) {
             throw new MalformedEnvelope("invalid_" + EnvelopeHeaders.EVENT_LIVEMODE);
         }
+        String id = header(record, EnvelopeHeaders.EVENT_ID, true);
+        String type = header(record, EnvelopeHeaders.EVENT_TYPE, true);
+        long created = number(record, EnvelopeHeaders.EVENT_CREATED);
+        long receivedAt = number(record, EnvelopeHeaders.RECEIVED_AT);
+        // Checked here, before the watermarks: a created in milliseconds would also drag event time
+        // centuries ahead and turn every later event away as too late.
+        if (!PlausibleTimes.isPlausibleMillis(receivedAt)) {
+            throw new MalformedEnvelope("out_of_range_" + EnvelopeHeaders.RECEIVED_AT);
+        }
+        if (!PlausibleTimes.isPlausibleCreated(created, receivedAt)) {
+            throw new MalformedEnvelope("out_of_range_" + EnvelopeHeaders.EVENT_CREATED);
+        }
         return new StripeEvent(
-                header(record, EnvelopeHeaders.EVENT_ID, true),
-                header(record, EnvelopeHeaders.EVENT_TYPE, true),
-                number(record, EnvelopeHeaders.EVENT_CREATED),
+                id,
+                type,
+                created,
                 header(record, EnvelopeHeaders.EVENT_API_VERSION, false),
                 header(record, EnvelopeHeaders.EVENT_ACCOUNT, false),
                 Boolean.parseBoolean(livemode),
-                number(record, EnvelopeHeaders.RECEIVED_AT),
+                receivedAt,
                 header(record, EnvelopeHeaders.BRIDGE_INSTANCE, true),
                 record.value());
     }

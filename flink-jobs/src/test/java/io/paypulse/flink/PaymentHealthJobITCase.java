@@ -12,6 +12,7 @@ import io.paypulse.flink.model.StripeEvent;
 import io.paypulse.flink.model.StripeEventRow;
 import io.paypulse.flink.model.WebhookLatencyWindow;
 import io.paypulse.flink.sketch.DurationSketch;
+import io.paypulse.infra.stripe.StripeEventSamples;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.PipelineOptions;
@@ -233,13 +234,16 @@ class PaymentHealthJobITCase {
                         "{\"id\":\"evt_m3\",\"data\":{\"object\":{\"id\":\"po_m3\",\"currency\":\"usd\",\"created\":1}}}"),
                 TestEvents.raw("evt_m4", "customer.updated", T0 + 4, "[1,2]"),
                 TestEvents.raw("evt_m5", "customer.created", T0 + 5, "{\"id\":\"evt_m5\",\"data\":{\"object\":{}}}"),
+                // arrival_date in milliseconds: no settlement, or its window's mean would read 55,000 years.
+                TestEvents.raw("evt_m6", "payout.paid", T0 + 7, StripeEventSamples.payout("evt_m6", "payout.paid", "po_m6",
+                        T0 + 7, (T0 + 7 + DAY) * 1000, 5000, "usd", "standard")),
                 TestEvents.succeeded("ok", T0 + 6, "visa", "US", "usd"));
 
         Run run = run(events, JobConfig.defaults(), 2);
 
-        assertEquals(4, run.counter(JobMetrics.EVENTS_MALFORMED));
+        assertEquals(5, run.counter(JobMetrics.EVENTS_MALFORMED));
         assertEquals(1, run.counter(JobMetrics.EVENTS_RAW_ONLY));
-        assertEquals(Set.of("evt_m1", "evt_m2", "evt_m3", "evt_m5", "evt_ok"),
+        assertEquals(Set.of("evt_m1", "evt_m2", "evt_m3", "evt_m5", "evt_m6", "evt_ok"),
                 run.rawEvents.stream().map(StripeEventRow::eventId).collect(Collectors.toSet()));
         assertEquals(List.of("ch_ok"), run.paymentAttempts.stream().map(PaymentAttempt::chargeId).toList());
         assertTrue(describeDeclines(run.declineRates).contains("0 all [] 1/1/0"));

@@ -99,7 +99,7 @@ class PaymentHealthKafkaITCase {
                 db.rows("SELECT charge_id, event_id, status, amount, currency, card_brand, card_country, outcome_type,"
                         + " failure_code, network_decline_code, account, toString(created), version"
                         + " FROM {db}.payment_attempts FINAL ORDER BY charge_id"));
-        // Every sound event once, the first delivery's envelope kept, personal data redacted; the two
+        // Every sound event once, the first delivery's envelope kept, personal data redacted; the four
         // broken records are not stored.
         assertEquals(List.of(
                         "evt_k1|charge.succeeded||2023-11-14 22:14:01.300|bridge-a|2024-06-20|0",
@@ -115,9 +115,9 @@ class PaymentHealthKafkaITCase {
                         + " countSubstrings(payload, 'jenny') FROM {db}.stripe_events FINAL ORDER BY event_id"));
         assertEquals(List.of("0"), db.rows("SELECT count() FROM {db}.late_events FINAL"));
 
-        // The broken header in the deserializer, the body that is no JSON object in the redactor: each
-        // counted once, and the job neither failed nor restarted.
-        assertEquals(2, ReportedJobMetrics.counter(METRICS, job.getJobID(), JobMetrics.EVENTS_MALFORMED));
+        // The three broken headers in the deserializer, the body that is no JSON object in the redactor:
+        // each counted once, and the job neither failed nor restarted.
+        assertEquals(4, ReportedJobMetrics.counter(METRICS, job.getJobID(), JobMetrics.EVENTS_MALFORMED));
         assertEquals(1, ReportedJobMetrics.counter(METRICS, job.getJobID(), JobMetrics.EVENTS_DUPLICATE));
         assertEquals(1, ReportedJobMetrics.counter(METRICS, job.getJobID(), JobMetrics.EVENTS_RAW_ONLY));
         assertEquals(0, ReportedJobMetrics.counter(METRICS, job.getJobID(), JobMetrics.EVENTS_TOO_LATE));
@@ -125,7 +125,7 @@ class PaymentHealthKafkaITCase {
     }
 
     /**
-     * Two minutes of events with answers computed by hand, a Stripe retry, and two records no bridge
+     * Two minutes of events with answers computed by hand, a Stripe retry, and four records no bridge
      * writes, which the job must count and skip rather than stop on.
      */
     private List<ProducerRecord<byte[], byte[]>> script() {
@@ -144,6 +144,12 @@ class PaymentHealthKafkaITCase {
                         "US", 1000, "usd"), 300), EnvelopeHeaders.EVENT_CREATED, "yesterday"),
                 withValue(topic.delivery("{\"id\":\"evt_knotjson\",\"object\":\"event\",\"type\":\"customer.updated\","
                         + "\"created\":" + (T0 + 15) + ",\"livemode\":false}", 600), "not json {"),
+                // Times no DateTime column can hold, which failed the ClickHouse insert after every restart:
+                // a created in milliseconds received on time, and a negative one.
+                topic.record(StripeEventSamples.chargeSucceeded("evt_kmillis", "ch_kmillis", (T0 + 13) * 1000, "visa", "US",
+                        1000, "usd"), (T0 + 13) * 1000 + 300, "bridge-a"),
+                withHeader(topic.delivery(StripeEventSamples.chargeFailed("evt_knegative", "ch_knegative", T0 + 14, "visa",
+                        "US", 1000, "usd", "card_declined", "05"), 300), EnvelopeHeaders.EVENT_CREATED, "-1"),
                 // Minute T0+60: an approval, four payouts and a PaymentIntent, which is no attempt.
                 topic.delivery(StripeEventSamples.chargeSucceeded("evt_k4", "ch_k4", T0 + 61, "mastercard", "GB", 4000,
                         "eur"), 200),

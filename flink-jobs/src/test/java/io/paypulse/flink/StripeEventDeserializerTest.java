@@ -47,6 +47,35 @@ class StripeEventDeserializerTest {
         assertReason("missing_paypulse.envelope.version", without(EnvelopeHeaders.ENVELOPE_VERSION));
     }
 
+    @Test
+    void timesNoTableCouldHoldAreRejectedWithAReason() {
+        // received_at is 1700000001234 (2023-11-14T22:13:21.234Z) in these headers.
+        String created = "out_of_range_stripe.event.created";
+        assertReason(created, with(EnvelopeHeaders.EVENT_CREATED, "1700000000000"));
+        assertReason(created, with(EnvelopeHeaders.EVENT_CREATED, "-1"));
+        assertReason(created, with(EnvelopeHeaders.EVENT_CREATED, "0"));
+        assertReason(created, with(EnvelopeHeaders.EVENT_CREATED, "1262303999"));
+        assertReason(created, with(EnvelopeHeaders.EVENT_CREATED, "1700086402"));
+        assertReason(created, with(EnvelopeHeaders.EVENT_CREATED, Long.toString(Long.MAX_VALUE)));
+        String receivedAt = "out_of_range_paypulse.received_at";
+        assertReason(receivedAt, with(EnvelopeHeaders.RECEIVED_AT, "1700000001"));
+        assertReason(receivedAt, with(EnvelopeHeaders.RECEIVED_AT, "-1"));
+        assertReason(receivedAt, with(EnvelopeHeaders.RECEIVED_AT, "4102444800000"));
+        assertReason(receivedAt, with(EnvelopeHeaders.RECEIVED_AT, "1700000001234000"));
+    }
+
+    @Test
+    void theBoundsThemselvesAreAccepted() {
+        // 2010-01-01T00:00:00Z, received long after; and a created a whole day ahead of the bridge's clock.
+        assertEquals(1_262_304_000L, StripeEventDeserializer.read(record(with(EnvelopeHeaders.EVENT_CREATED,
+                "1262304000"))).created());
+        assertEquals(1_700_086_401L, StripeEventDeserializer.read(record(with(EnvelopeHeaders.EVENT_CREATED,
+                "1700086401"))).created());
+        Map<String, String> latest = with(EnvelopeHeaders.RECEIVED_AT, "4102444799999");
+        latest.put(EnvelopeHeaders.EVENT_CREATED, "4102444799");
+        assertEquals(4_102_444_799L, StripeEventDeserializer.read(record(latest)).created());
+    }
+
     private static void assertReason(String reason, Map<String, String> headers) {
         RuntimeException e = assertThrows(RuntimeException.class, () -> StripeEventDeserializer.read(record(headers)));
         assertEquals(reason, e.getMessage());

@@ -15,9 +15,14 @@ import java.util.TreeSet;
  * see whether a value was present.
  *
  * <p>The default fields ({@link #DEFAULT_FIELDS}) cover names, e-mail addresses, phone numbers,
- * postal addresses, IP addresses, tax ids, card fingerprints, last four digits and expiry, receipt
- * links and client secrets. Card brand, country and funding are kept: the metrics group by them and
- * they do not identify a person.
+ * postal addresses, IP addresses, tax ids, card, device and payer fingerprints, last four digits and
+ * expiry, receipt links and client secrets. Besides them, every field whose name starts with
+ * {@value #ADDRESS_PREFIX} is redacted (a legacy card source's {@code address_line1} ... {@code address_zip},
+ * a Japanese {@code address_kana}), except the card checks ending in {@value #CHECK_SUFFIX}, which only
+ * say {@code pass} or {@code fail}. Card brand, country and funding are kept: the metrics group by them
+ * and they do not identify a person.
+ *
+ * <p>The defaults only grow: a policy restored from an older job graph redacts today's defaults too.
  */
 public final class RedactionPolicy implements Serializable {
 
@@ -28,20 +33,30 @@ public final class RedactionPolicy implements Serializable {
 
     /** Field names redacted when redaction is on. */
     public static final Set<String> DEFAULT_FIELDS = Set.of(
-            // whole objects that describe a person or where they live
+            // whole objects that describe a person or where they live (wallets and dispute evidence
+            // carry billing_address and shipping_address)
             "billing_details", "shipping", "shipping_details", "customer_details", "customer_shipping",
-            "customer_address", "owner", "address", "verified_address",
-            // names, e-mail, phone
-            "name", "customer_name", "verified_name", "email", "receipt_email", "customer_email",
-            "verified_email", "phone", "customer_phone", "verified_phone",
-            // network identity
-            "ip", "ip_address", "client_ip",
+            "customer_address", "owner", "address", "verified_address", "billing_address", "shipping_address",
+            // a legacy card source's address, field by field (ADDRESS_PREFIX covers them too)
+            "address_line1", "address_line2", "address_city", "address_state", "address_zip", "address_country",
+            // names, e-mail, phone: card-present cardholders, bank account holders, PayPal payers, dispute evidence
+            "name", "customer_name", "verified_name", "cardholder_name", "account_holder_name", "payer_name",
+            "email", "receipt_email", "customer_email", "customer_email_address", "verified_email", "payer_email",
+            "phone", "customer_phone", "verified_phone",
+            // network and device identity; dispute evidence's access_activity_log lists the customer's IPs
+            "ip", "ip_address", "client_ip", "customer_purchase_ip", "user_agent", "access_activity_log",
+            "customer_device_fingerprint", "customer_device_id",
             // tax ids
             "tax_id", "tax_ids", "customer_tax_ids",
-            // card data that can single out a card or its holder
-            "fingerprint", "last4", "dynamic_last4", "exp_month", "exp_year",
+            // data that can single out a card, an account or its holder
+            "fingerprint", "last4", "dynamic_last4", "exp_month", "exp_year", "payer_id",
             // links and secrets that open a customer's receipt or payment
             "receipt_url", "client_secret");
+
+    /** Names starting with this are redacted too, unless they end with {@link #CHECK_SUFFIX}. */
+    public static final String ADDRESS_PREFIX = "address_";
+    /** Verification results such as {@code address_line1_check}: {@code pass}, {@code fail}, no personal data. */
+    public static final String CHECK_SUFFIX = "_check";
 
     private final boolean enabled;
     /**
@@ -87,7 +102,8 @@ public final class RedactionPolicy implements Serializable {
      * it copies each body: see {@code EventBodyReader}.
      */
     public boolean redacts(String fieldName) {
-        return enabled && fields.contains(fieldName);
+        return enabled && (fields.contains(fieldName)
+                || fieldName.startsWith(ADDRESS_PREFIX) && !fieldName.endsWith(CHECK_SUFFIX));
     }
 
     @Override
@@ -105,8 +121,16 @@ public final class RedactionPolicy implements Serializable {
         return enabled ? "RedactionPolicy" + fields() : "RedactionPolicy[off]";
     }
 
-    /** The hash set the lookup needs, whatever set a serialised policy held. */
+    /**
+     * The hash set the lookup needs, whatever set a serialised policy held, and, when it redacts, at least
+     * today's {@link #DEFAULT_FIELDS}: a policy written before a default was added must not store that field.
+     */
     private Object readResolve() {
+        if (enabled && !fields.containsAll(DEFAULT_FIELDS)) {
+            Set<String> all = new HashSet<>(fields);
+            all.addAll(DEFAULT_FIELDS);
+            return new RedactionPolicy(true, all);
+        }
         return fields instanceof HashSet ? this : new RedactionPolicy(enabled, fields);
     }
 }

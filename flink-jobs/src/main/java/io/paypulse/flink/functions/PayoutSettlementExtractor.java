@@ -1,6 +1,7 @@
 package io.paypulse.flink.functions;
 
 import io.paypulse.flink.model.PayoutSettlement;
+import io.paypulse.flink.model.PlausibleTimes;
 import io.paypulse.flink.model.StripeEvent;
 
 import java.util.Locale;
@@ -25,14 +26,18 @@ public final class PayoutSettlementExtractor {
 
     /**
      * The settlement a payout event reports, or empty when its {@code data.object} lacks id,
-     * currency, created or arrival_date.
+     * currency, created or arrival_date, or when created or arrival_date is out of range
+     * ({@link PlausibleTimes}): a date in milliseconds would turn one window's settlement mean and
+     * maximum into centuries, for good.
      */
     public static Optional<PayoutSettlement> settlement(StripeEvent event, EventBody payout) {
         String id = payout.text("id");
         String currency = payout.text("currency");
         OptionalLong created = payout.integer("created");
         OptionalLong arrival = payout.integer("arrival_date");
-        if (id.isEmpty() || currency.isEmpty() || created.isEmpty() || arrival.isEmpty()) {
+        if (id.isEmpty() || currency.isEmpty() || created.isEmpty() || arrival.isEmpty()
+                || !PlausibleTimes.isPlausibleSeconds(created.getAsLong())
+                || !PlausibleTimes.isPlausibleSeconds(arrival.getAsLong())) {
             return Optional.empty();
         }
         String method = payout.text("method");

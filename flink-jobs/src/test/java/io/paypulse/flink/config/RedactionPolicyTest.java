@@ -77,6 +77,81 @@ class RedactionPolicyTest {
     }
 
     @Test
+    void personalDataOfCardSourcesWalletsDisputesBankAccountsAndPayPalIsCovered() throws Exception {
+        // Shapes of shared/stripe-fixtures and Stripe's API reference: a legacy card source, card-present
+        // and Interac readers, a Masterpass wallet, a PayPal payer, a mandate's online acceptance, a bank
+        // account source, a dispute's evidence with Visa Compelling Evidence 3.0.
+        JsonNode event = redact(RedactionPolicy.defaults(List.of()), """
+                {"id":"evt_1","type":"charge.dispute.created","created":1700000000,"data":{"object":{
+                 "id":"ch_1","amount":1000,"currency":"usd","failure_code":"card_declined",
+                 "outcome":{"type":"issuer_declined","network_decline_code":"05"},
+                 "source":{"object":"card","brand":"Visa","country":"US","funding":"credit",
+                  "address_line1":"1 Main St","address_line2":"Apt 2","address_city":"Springfield",
+                  "address_state":"IL","address_zip":"62701","address_country":"US","address_kana":{"town":"Chiyoda"},
+                  "address_line1_check":"pass","address_zip_check":"fail","cvc_check":"pass"},
+                 "payment_method_details":{"type":"card_present",
+                  "card_present":{"brand":"visa","country":"US","funding":"debit","cardholder_name":"JENNY ROSEN",
+                   "checks":{"address_line1_check":"pass","address_postal_code_check":"pass"}},
+                  "interac_present":{"cardholder_name":"Jenny Rosen"},
+                  "card":{"wallet":{"type":"masterpass","masterpass":{"email":"jenny@example.com","name":"Jenny Rosen",
+                   "billing_address":{"line1":"1 Main St","postal_code":"62701"},
+                   "shipping_address":{"line1":"2 Side St","city":"Springfield"}}}},
+                  "paypal":{"payer_email":"jenny@example.com","payer_name":"Jenny Rosen","payer_id":"JR5PAYERID"}},
+                 "mandate":{"customer_acceptance":{"online":{"ip_address":"203.0.113.9","user_agent":"Mozilla/5.0 JR"}}},
+                 "bank_account":{"account_holder_name":"Jenny Rosen","bank_name":"STRIPE TEST BANK"},
+                 "evidence":{"customer_email_address":"jenny@example.com","customer_purchase_ip":"203.0.113.9",
+                  "customer_name":"Jenny Rosen","billing_address":"1 Main St, Springfield",
+                  "shipping_address":"2 Side St, Springfield","access_activity_log":"203.0.113.9 downloaded",
+                  "enhanced_evidence":{"visa_compelling_evidence_3":{"disputed_transaction":{
+                   "customer_device_fingerprint":"fp_JR","customer_device_id":"dev_JR",
+                   "customer_email_address":"jenny@example.com","customer_purchase_ip":"203.0.113.9",
+                   "shipping_address":{"line1":"2 Side St"}}}},
+                  "product_description":"a hat"}}}}
+                """);
+
+        String stored = event.toString();
+        for (String personal : List.of("Main St", "Side St", "Apt 2", "Springfield", "62701", "Chiyoda", "JENNY",
+                "Jenny", "jenny@", "203.0.113.9", "Mozilla", "JR5PAYERID", "fp_JR", "dev_JR", "IL")) {
+            assertFalse(stored.contains(personal), () -> personal + " left in " + stored);
+        }
+        JsonNode o = event.path("data").path("object");
+        assertEquals("[redacted]", o.path("source").path("address_line1").asText());
+        assertEquals("[redacted]", o.path("source").path("address_country").asText());
+        assertEquals("[redacted]", o.path("source").path("address_kana").path("town").asText());
+        assertEquals("[redacted]", o.path("payment_method_details").path("card_present").path("cardholder_name").asText());
+        assertEquals("[redacted]", o.path("bank_account").path("account_holder_name").asText());
+        assertEquals("[redacted]", o.path("evidence").path("customer_purchase_ip").asText());
+        // Card checks only say pass or fail; the card attributes, outcome, codes and amounts stay.
+        assertEquals("pass", o.path("source").path("address_line1_check").asText());
+        assertEquals("fail", o.path("source").path("address_zip_check").asText());
+        assertEquals("pass", o.path("payment_method_details").path("card_present").path("checks")
+                .path("address_postal_code_check").asText());
+        assertEquals("Visa|US|credit", o.path("source").path("brand").asText() + "|"
+                + o.path("source").path("country").asText() + "|" + o.path("source").path("funding").asText());
+        assertEquals("visa|US|debit", o.path("payment_method_details").path("card_present").path("brand").asText() + "|"
+                + o.path("payment_method_details").path("card_present").path("country").asText() + "|"
+                + o.path("payment_method_details").path("card_present").path("funding").asText());
+        assertEquals("card_present", o.path("payment_method_details").path("type").asText());
+        assertEquals("issuer_declined|05|card_declined|1000|usd", o.path("outcome").path("type").asText() + "|"
+                + o.path("outcome").path("network_decline_code").asText() + "|" + o.path("failure_code").asText() + "|"
+                + o.path("amount").asLong() + "|" + o.path("currency").asText());
+        assertEquals("STRIPE TEST BANK", o.path("bank_account").path("bank_name").asText());
+        assertEquals("a hat", o.path("evidence").path("product_description").asText());
+        assertEquals(1_700_000_000L, event.path("created").asLong());
+    }
+
+    @Test
+    void theAddressPrefixSparesVerificationResultsAndOtherNames() {
+        RedactionPolicy policy = RedactionPolicy.defaults(List.of());
+
+        assertTrue(policy.redacts("address_line1") && policy.redacts("address_kanji") && policy.redacts("address_zip"));
+        assertFalse(policy.redacts("address_line1_check") || policy.redacts("address_postal_code_check"));
+        assertFalse(policy.redacts("billing_address_collection") || policy.redacts("addresses")
+                || policy.redacts("country") || policy.redacts("brand") || policy.redacts("funding"));
+        assertFalse(RedactionPolicy.off().redacts("address_line1"));
+    }
+
+    @Test
     void extraFieldsAreRedactedToo() throws Exception {
         String stored = stored(RedactionPolicy.defaults(List.of("metadata")),
                 "{\"metadata\":{\"order\":42,\"note\":\"call Jenny\",\"tags\":[\"a\",null,true]},\"description\":\"x\"}");
@@ -145,6 +220,8 @@ class RedactionPolicyTest {
         assertEquals(RedactionPolicy.defaults(List.of("metadata")), on);
         assertEquals(RedactionPolicy.defaults(List.of("metadata")).hashCode(), on.hashCode());
         assertTrue(on.redacts("metadata") && on.redacts("billing_details"));
+        // Defaults added since that policy was written apply to it too.
+        assertTrue(on.redacts("cardholder_name") && on.redacts("payer_email") && on.redacts("address_city"));
         assertFalse(on.redacts("brand"));
         assertEquals(RedactionPolicy.off(), off);
         assertFalse(off.redacts("email"));
@@ -155,7 +232,7 @@ class RedactionPolicyTest {
         RedactionPolicy policy = RedactionPolicy.defaults(List.of("metadata"));
 
         assertEquals(List.copyOf(new TreeSet<>(policy.fields())), List.copyOf(policy.fields()));
-        assertTrue(policy.toString().startsWith("RedactionPolicy[address, billing_details, client_ip, client_secret, "),
+        assertTrue(policy.toString().startsWith("RedactionPolicy[access_activity_log, account_holder_name, address, address_city, "),
                 policy.toString());
         assertEquals("RedactionPolicy[off]", RedactionPolicy.off().toString());
     }

@@ -77,6 +77,25 @@ class StripeEventParserTest {
     }
 
     @Test
+    void payoutsWithDatesOutOfRangeKeepTheirRawRowButMakeNoSettlement() throws Exception {
+        List<ParsedEvent> out = run(RedactionPolicy.defaults(List.of()),
+                // arrival_date in milliseconds, created in milliseconds, a negative created, a 1970 arrival_date
+                payout("evt_1", T0, T0 * 1000 + 2 * DAY * 1000),
+                payout("evt_2", T0 * 1000, T0 + 2 * DAY),
+                payout("evt_3", -1, T0 + 2 * DAY),
+                payout("evt_4", T0, 0),
+                payout("evt_5", T0, 4_102_444_800L),
+                // The bounds themselves: 2010-01-01T00:00:00Z and the last second before 2100.
+                payout("evt_6", 1_262_304_000L, 4_102_444_799L));
+
+        assertEquals(List.of("evt_1", "evt_2", "evt_3", "evt_4", "evt_5", "evt_6"),
+                out.stream().filter(ParsedEvent::stored).map(ParsedEvent::eventId).toList());
+        assertEquals(List.of(new PayoutSettlement("po_evt_6", "evt_6", true, "usd", "standard", 1_262_304_000L,
+                        4_102_444_799L)),
+                out.stream().map(ParsedEvent::payout).filter(Objects::nonNull).toList());
+    }
+
+    @Test
     void cardAttributesAreReadWhereverTheMethodTypeComesInTheBody() throws Exception {
         // The method's attributes before its type, another method's attributes alongside, and a
         // "brand" inside an array that is not the card's.
@@ -100,6 +119,11 @@ class StripeEventParserTest {
                         + "\"currency\":{\"not\":\"text\"}}}}")).get(0);
 
         assertNull(parsed.attempt(), "the last currency is an object, so the charge has none");
+    }
+
+    private static StripeEvent payout(String eventId, long created, long arrivalDate) {
+        return TestEvents.raw(eventId, "payout.paid", T0, StripeEventSamples.payout(eventId, "payout.paid", "po_" + eventId,
+                created, arrivalDate, 5000, "usd", "standard"));
     }
 
     private static List<ParsedEvent> run(RedactionPolicy policy, StripeEvent... events) throws Exception {
