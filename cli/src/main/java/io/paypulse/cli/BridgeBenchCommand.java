@@ -91,7 +91,8 @@ final class BridgeBenchCommand implements Callable<Integer> {
                 local = LocalKafka.builder().jvmOption("-XX:TieredStopAtLevel=4").jvmOption("-Xmx1g").build().start();
                 bootstrap = local.bootstrapServers();
             }
-            TopicProvisioner.provision(bootstrap, TopicSpecs.load().all(), TopicProvisioner.DEFAULT_TIMEOUT);
+            TopicProvisioner.provision(bootstrap, BridgeConfig.clientPropertiesFromEnv(EnvOverrides.fromSystem().asMap()),
+                    TopicSpecs.load().all(), TopicProvisioner.DEFAULT_TIMEOUT);
             long onKafkaBefore = countRecords(bootstrap);
 
             HttpClient client = new HttpClient();

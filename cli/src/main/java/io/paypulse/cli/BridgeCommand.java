@@ -7,6 +7,7 @@ import io.paypulse.schemas.TopicSpecs;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+import java.time.Duration;
 import java.util.concurrent.Callable;
 
 /** {@code paypulse bridge}: serves POST /webhooks/stripe against the configured Kafka. */
@@ -40,6 +41,11 @@ final class BridgeCommand implements Callable<Integer> {
             description = "Largest body accepted; larger gets 413. Env: BRIDGE_MAX_BODY_BYTES (default 1048576).")
     Integer maxBodyBytes;
 
+    @Option(names = "--shutdown-drain-ms", paramLabel = "MS",
+            description = "On SIGTERM, answer 503 on /readyz but keep serving this long before closing the port, so load "
+                    + "balancers stop sending first; a few seconds behind one. Env: BRIDGE_SHUTDOWN_DRAIN_MS (default 0).")
+    Long shutdownDrainMs;
+
     @Option(names = "--no-create-topics", negatable = false,
             description = "Do not create missing topics at start (for clusters where the bridge may not create topics).")
     boolean noCreateTopics;
@@ -50,8 +56,7 @@ final class BridgeCommand implements Callable<Integer> {
         ShutdownSignal signal = ShutdownSignal.install();
         if (!noCreateTopics) {
             Console.step("checking topics on " + config.kafkaBootstrapServers());
-            TopicProvisioner.Result topics = TopicProvisioner.provision(config.kafkaBootstrapServers(), TopicSpecs.load().all(),
-                    TopicProvisioner.DEFAULT_TIMEOUT);
+            TopicProvisioner.Result topics = provisionTopics(config, TopicProvisioner.DEFAULT_TIMEOUT);
             Console.done("topics created=" + topics.created() + " present=" + topics.alreadyPresent());
         }
         try (IngestBridge bridge = IngestBridge.start(config)) {
@@ -62,6 +67,12 @@ final class BridgeCommand implements Callable<Integer> {
         return 0;
     }
 
+    /** Creates the missing topics with the same client settings (TLS, SASL) as the bridge's producer. */
+    static TopicProvisioner.Result provisionTopics(BridgeConfig config, Duration timeout) {
+        return TopicProvisioner.provision(config.kafkaBootstrapServers(), config.kafkaClientProperties(),
+                TopicSpecs.load().all(), timeout);
+    }
+
     EnvOverrides overrides() {
         return EnvOverrides.fromSystem()
                 .set(BridgeConfig.ENV_PORT, port)
@@ -69,6 +80,7 @@ final class BridgeCommand implements Callable<Integer> {
                 .set(BridgeConfig.ENV_KAFKA, kafka)
                 .set(BridgeConfig.ENV_ACK_TIMEOUT, ackTimeoutMs)
                 .set(BridgeConfig.ENV_TOLERANCE, toleranceSeconds)
-                .set(BridgeConfig.ENV_MAX_BODY, maxBodyBytes);
+                .set(BridgeConfig.ENV_MAX_BODY, maxBodyBytes)
+                .set(BridgeConfig.ENV_SHUTDOWN_DRAIN, shutdownDrainMs);
     }
 }

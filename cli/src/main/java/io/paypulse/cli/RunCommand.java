@@ -104,7 +104,8 @@ final class RunCommand implements Callable<Integer> {
             running.push(supervisor.start());
 
             Console.step("creating topics");
-            TopicProvisioner.Result topics = TopicProvisioner.provision(kafka, TopicSpecs.load().all(), TopicProvisioner.DEFAULT_TIMEOUT);
+            TopicProvisioner.Result topics = TopicProvisioner.provision(kafka, BridgeConfig.clientPropertiesFromEnv(env.asMap()),
+                    TopicSpecs.load().all(), TopicProvisioner.DEFAULT_TIMEOUT);
             Console.done("created " + topics.created() + ", already present " + topics.alreadyPresent());
 
             ClickHouseConfig clickHouseConfig = ClickHouseConfig.fromEnv(env.asMap());

@@ -1,5 +1,7 @@
 package io.paypulse.bridge;
 
+import org.apache.kafka.clients.producer.ProducerConfig;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -29,6 +31,7 @@ public record BridgeConfig(
         Duration kafkaAckTimeout,
         Duration producerLinger,
         Duration shutdownTimeout,
+        Duration shutdownDrain,
         String instanceId,
         Duration metricsInterval) {
 
@@ -42,6 +45,7 @@ public record BridgeConfig(
     public static final String ENV_ACK_TIMEOUT = "BRIDGE_KAFKA_ACK_TIMEOUT_MS";
     public static final String ENV_LINGER = "BRIDGE_KAFKA_LINGER_MS";
     public static final String ENV_SHUTDOWN_TIMEOUT = "BRIDGE_SHUTDOWN_TIMEOUT_MS";
+    public static final String ENV_SHUTDOWN_DRAIN = "BRIDGE_SHUTDOWN_DRAIN_MS";
     public static final String ENV_INSTANCE_ID = "BRIDGE_INSTANCE_ID";
     public static final String ENV_METRICS_INTERVAL = "BRIDGE_METRICS_INTERVAL";
 
@@ -55,6 +59,24 @@ public record BridgeConfig(
     /** 1 ms: measured at steady state on 2 cores, it answered faster than 2 ms for the same CPU per webhook (docs/benchmarks.md). */
     public static final long DEFAULT_LINGER_MS = 1;
     public static final long DEFAULT_SHUTDOWN_TIMEOUT_MS = 20_000;
+    /**
+     * 0: most bridges (run, compose, tests) have no load balancer to wait for, and a drain is not free: every
+     * stop takes that much longer, and when it ends Jetty cuts a request whose body has stalled for over a
+     * second. Behind a load balancer, or in Kubernetes, which takes a terminating pod out of its Service only
+     * as it sends SIGTERM, set a few seconds: 5000 fits, with the 20 s shutdown timeout, the default 30 s grace.
+     */
+    public static final long DEFAULT_SHUTDOWN_DRAIN_MS = 0;
+    public static final long MAX_SHUTDOWN_DRAIN_MS = 300_000;
+    /**
+     * Producer settings the bridge owns and that a Kafka client properties file must not set, because the
+     * bridge's guarantees depend on them and a silently ignored line would mislead its reader.
+     */
+    static final Map<String, String> REFUSED_CLIENT_PROPERTIES = Map.of(
+            ProducerConfig.MAX_BLOCK_MS_CONFIG, "the bridge sets it to 0 so that no webhook ever waits for Kafka on the "
+                    + "HTTP server's threads (without topic metadata or buffer space a webhook is answered 503 at once); "
+                    + "to give Kafka longer to acknowledge, set " + ENV_ACK_TIMEOUT + " instead",
+            ProducerConfig.TRANSACTIONAL_ID_CONFIG, "the bridge's producer is idempotent, not transactional: with it "
+                    + "every webhook would be answered 503 while /readyz says ready");
     public static final Duration DEFAULT_METRICS_INTERVAL = Duration.ofSeconds(15);
 
     private static final Pattern INTERVAL = Pattern.compile("(\\d+)\\s*(ms|s|m)?");
@@ -87,11 +109,34 @@ public record BridgeConfig(
         if (kafkaBootstrapServers.isBlank()) {
             throw new IllegalArgumentException(ENV_KAFKA + " must name at least one broker, such as localhost:9092");
         }
+        for (Map.Entry<String, String> refused : REFUSED_CLIENT_PROPERTIES.entrySet()) {
+            if (kafkaClientProperties.containsKey(refused.getKey())) {
+                throw new IllegalArgumentException(ENV_KAFKA_CLIENT_CONFIG + " sets " + refused.getKey()
+                        + ", which the bridge does not take from it: remove that line from the file (" + refused.getValue() + ")");
+            }
+        }
         requirePositive(kafkaAckTimeout, ENV_ACK_TIMEOUT);
+        // The producer takes request.timeout.ms and delivery.timeout.ms (ack timeout + linger) as ints.
+        if (kafkaAckTimeout.toMillis() > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException(ENV_ACK_TIMEOUT + " (--ack-timeout-ms) must be at most " + Integer.MAX_VALUE
+                    + " ms, the most Kafka's producer takes, got " + kafkaAckTimeout.toMillis()
+                    + "; a few seconds is usual, since Stripe retries a 503");
+        }
         if (producerLinger.isNegative()) {
             throw new IllegalArgumentException(ENV_LINGER + " must not be negative");
         }
+        if (producerLinger.toMillis() > Integer.MAX_VALUE - kafkaAckTimeout.toMillis()) {
+            throw new IllegalArgumentException(ENV_ACK_TIMEOUT + " (--ack-timeout-ms) plus " + ENV_LINGER + " must be at most "
+                    + Integer.MAX_VALUE + " ms (their sum is the producer's delivery.timeout.ms), got "
+                    + kafkaAckTimeout.toMillis() + " + " + producerLinger.toMillis() + "; lower " + ENV_LINGER
+                    + ", a few ms is usual");
+        }
         requirePositive(shutdownTimeout, ENV_SHUTDOWN_TIMEOUT);
+        Objects.requireNonNull(shutdownDrain, "shutdownDrain");
+        if (shutdownDrain.isNegative() || shutdownDrain.toMillis() > MAX_SHUTDOWN_DRAIN_MS) {
+            throw new IllegalArgumentException(ENV_SHUTDOWN_DRAIN + " (--shutdown-drain-ms) must be between 0 and "
+                    + MAX_SHUTDOWN_DRAIN_MS + " ms, got " + shutdownDrain.toMillis());
+        }
         if (instanceId.isBlank()) {
             throw new IllegalArgumentException(ENV_INSTANCE_ID + " must not be blank");
         }
@@ -120,8 +165,17 @@ public record BridgeConfig(
                 Duration.ofMillis(longValue(env, ENV_ACK_TIMEOUT, DEFAULT_ACK_TIMEOUT_MS)),
                 Duration.ofMillis(longValue(env, ENV_LINGER, DEFAULT_LINGER_MS)),
                 Duration.ofMillis(longValue(env, ENV_SHUTDOWN_TIMEOUT, DEFAULT_SHUTDOWN_TIMEOUT_MS)),
+                Duration.ofMillis(longValue(env, ENV_SHUTDOWN_DRAIN, DEFAULT_SHUTDOWN_DRAIN_MS)),
                 env.getOrDefault(ENV_INSTANCE_ID, defaultInstanceId(env)),
                 duration(env, ENV_METRICS_INTERVAL, DEFAULT_METRICS_INTERVAL));
+    }
+
+    /**
+     * The Kafka client properties (TLS, SASL) the file {@code KAFKA_CLIENT_CONFIG} names, for the other
+     * clients of the same cluster such as the topic provisioner; empty when it is not set.
+     */
+    public static Properties clientPropertiesFromEnv(Map<String, String> env) {
+        return loadClientProperties(env.get(ENV_KAFKA_CLIENT_CONFIG));
     }
 
     /** Splits a comma-separated secret list; surrounding whitespace is ignored, order is kept. */
@@ -138,36 +192,42 @@ public record BridgeConfig(
 
     public BridgeConfig withPort(int newPort) {
         return new BridgeConfig(newPort, bindHost, webhookSecrets, signatureTolerance, maxBodyBytes, kafkaBootstrapServers,
-                kafkaClientProperties, kafkaAckTimeout, producerLinger, shutdownTimeout, instanceId,
+                kafkaClientProperties, kafkaAckTimeout, producerLinger, shutdownTimeout, shutdownDrain, instanceId,
                 metricsInterval);
     }
 
     public BridgeConfig withKafkaBootstrapServers(String servers) {
         return new BridgeConfig(port, bindHost, webhookSecrets, signatureTolerance, maxBodyBytes, servers,
-                kafkaClientProperties, kafkaAckTimeout, producerLinger, shutdownTimeout, instanceId,
+                kafkaClientProperties, kafkaAckTimeout, producerLinger, shutdownTimeout, shutdownDrain, instanceId,
                 metricsInterval);
     }
 
     public BridgeConfig withKafkaAckTimeout(Duration timeout) {
         return new BridgeConfig(port, bindHost, webhookSecrets, signatureTolerance, maxBodyBytes, kafkaBootstrapServers,
-                kafkaClientProperties, timeout, producerLinger, shutdownTimeout, instanceId,
+                kafkaClientProperties, timeout, producerLinger, shutdownTimeout, shutdownDrain, instanceId,
                 metricsInterval);
     }
 
     public BridgeConfig withMaxBodyBytes(int bytes) {
         return new BridgeConfig(port, bindHost, webhookSecrets, signatureTolerance, bytes, kafkaBootstrapServers,
-                kafkaClientProperties, kafkaAckTimeout, producerLinger, shutdownTimeout, instanceId,
+                kafkaClientProperties, kafkaAckTimeout, producerLinger, shutdownTimeout, shutdownDrain, instanceId,
                 metricsInterval);
     }
 
     public BridgeConfig withMetricsInterval(Duration interval) {
         return new BridgeConfig(port, bindHost, webhookSecrets, signatureTolerance, maxBodyBytes, kafkaBootstrapServers,
-                kafkaClientProperties, kafkaAckTimeout, producerLinger, shutdownTimeout, instanceId, interval);
+                kafkaClientProperties, kafkaAckTimeout, producerLinger, shutdownTimeout, shutdownDrain, instanceId, interval);
+    }
+
+    public BridgeConfig withShutdownDrain(Duration drain) {
+        return new BridgeConfig(port, bindHost, webhookSecrets, signatureTolerance, maxBodyBytes, kafkaBootstrapServers,
+                kafkaClientProperties, kafkaAckTimeout, producerLinger, shutdownTimeout, drain, instanceId,
+                metricsInterval);
     }
 
     public BridgeConfig withWebhookSecrets(List<String> secrets) {
         return new BridgeConfig(port, bindHost, secrets, signatureTolerance, maxBodyBytes, kafkaBootstrapServers,
-                kafkaClientProperties, kafkaAckTimeout, producerLinger, shutdownTimeout, instanceId,
+                kafkaClientProperties, kafkaAckTimeout, producerLinger, shutdownTimeout, shutdownDrain, instanceId,
                 metricsInterval);
     }
 
@@ -184,7 +244,8 @@ public record BridgeConfig(
                 + ", kafkaBootstrapServers=" + kafkaBootstrapServers
                 + ", kafkaClientProperties=" + kafkaClientProperties.stringPropertyNames().stream().sorted().toList()
                 + ", kafkaAckTimeout=" + kafkaAckTimeout.toMillis() + "ms, producerLinger=" + producerLinger.toMillis()
-                + "ms, shutdownTimeout=" + shutdownTimeout.toMillis() + "ms, instanceId=" + instanceId
+                + "ms, shutdownTimeout=" + shutdownTimeout.toMillis() + "ms, shutdownDrain=" + shutdownDrain.toMillis()
+                + "ms, instanceId=" + instanceId
                 + ", metricsInterval=" + metricsInterval.toMillis() + "ms]";
     }
 

@@ -192,13 +192,25 @@ final class BridgeHandler extends Handler.Abstract.NonBlocking {
                     + "}}");
             return;
         }
-        String reason = cause instanceof TimeoutException || cause instanceof org.apache.kafka.common.errors.TimeoutException
-                ? "kafka_timeout" : "kafka_error";
+        String reason;
+        String message;
+        if (cause instanceof WebhookPublisher.NotQueuedException notQueued) {
+            reason = notQueued.reason();
+            message = WebhookPublisher.NotQueuedException.BUFFER_FULL.equals(reason)
+                    ? "The bridge's Kafka buffer is full, so the event was not accepted. Stripe retries automatically; "
+                    + "check that Kafka keeps up (paypulse_bridge_kafka_produce_seconds)."
+                    : "The bridge does not know the topic's partitions yet (Kafka unreachable, or the topic missing), so "
+                    + "the event was not accepted. Stripe retries automatically; check that Kafka is reachable and that "
+                    + Topics.STRIPE_EVENTS + " and " + Topics.STRIPE_EVENTS_DLQ + " exist.";
+        } else {
+            reason = cause instanceof TimeoutException || cause instanceof org.apache.kafka.common.errors.TimeoutException
+                    ? "kafka_timeout" : "kafka_error";
+            message = "Kafka did not acknowledge the event, so it was not accepted. Stripe retries automatically; check "
+                    + "that Kafka is reachable.";
+        }
         metrics.unavailable.labelValues(reason).inc();
         LOG.warn("event=webhook_unavailable reason={} event_id={} error={}", reason, eventId, cause.getClass().getSimpleName());
-        write(response, done, 503, "{\"error\":{\"code\":\"" + reason + "\",\"message\":"
-                + quote("Kafka did not acknowledge the event, so it was not accepted. Stripe retries automatically; check that Kafka is reachable.")
-                + "}}");
+        write(response, done, 503, "{\"error\":{\"code\":\"" + reason + "\",\"message\":" + quote(message) + "}}");
     }
 
     private void methodNotAllowed(Response response, Callback done, String allow) {

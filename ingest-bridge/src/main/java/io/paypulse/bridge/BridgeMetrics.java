@@ -41,7 +41,8 @@ public final class BridgeMetrics {
             .register(registry);
     final Counter unavailable = Counter.builder()
             .name("paypulse_bridge_webhooks_unavailable_total")
-            .help("Webhooks answered 503 so that Stripe retries, by reason (kafka_timeout, kafka_error, kafka_record_too_large).")
+            .help("Webhooks answered 503 so that Stripe retries, by reason (kafka_timeout, kafka_error, kafka_record_too_large; "
+                    + "kafka_metadata_unavailable and kafka_buffer_full when the producer could not take the record at once).")
             .labelNames("reason")
             .register(registry);
     final Counter deadLettered = Counter.builder()
@@ -73,7 +74,7 @@ public final class BridgeMetrics {
             .register(registry);
     final Gauge kafkaReady = Gauge.builder()
             .name("paypulse_bridge_kafka_ready")
-            .help("1 while the last Kafka reachability check succeeded, else 0.")
+            .help("1 while the last check found Kafka reachable and the producer knows stripe.events' partitions, else 0.")
             .register(registry);
 
     // The series every accepted webhook touches, looked up once: labelValues() hashes its labels on each call.
@@ -93,6 +94,8 @@ public final class BridgeMetrics {
                 deadLettered.labelValues(r.code());
             }
         }
+        // kafka_metadata_unavailable and kafka_buffer_full appear on first use: the pipeline health contract's
+        // snapshot (paypulse.metrics) carries exactly these three series from the start.
         for (String reason : new String[]{"kafka_timeout", "kafka_error", BridgeHandler.TOO_LARGE}) {
             unavailable.labelValues(reason);
         }

@@ -1,5 +1,6 @@
 package io.paypulse.bridge;
 
+import io.paypulse.schemas.Topics;
 import org.eclipse.jetty.server.Server;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -7,16 +8,21 @@ import org.slf4j.LoggerFactory;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The running ingest bridge: an HTTP server that puts verified Stripe webhooks onto Kafka. Closing it
- * stops accepting connections, lets requests in flight finish, then flushes and closes the producer.
+ * turns {@code /readyz} to 503 and keeps serving for the drain delay, then stops accepting connections,
+ * lets requests in flight finish, and flushes and closes the producer.
  */
 public final class IngestBridge implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(IngestBridge.class);
     private static final Duration READINESS_INTERVAL = Duration.ofSeconds(2);
+    /** A healthy cluster answers in milliseconds; past this, the bridge starts anyway, not ready until it has them. */
+    private static final Duration METADATA_WAIT_AT_START = Duration.ofSeconds(5);
 
     private final BridgeConfig config;
     private final BridgeMetrics metrics;
@@ -41,13 +47,22 @@ public final class IngestBridge implements AutoCloseable {
     public static IngestBridge start(BridgeConfig config) throws Exception {
         BridgeMetrics metrics = new BridgeMetrics(config.webhookSecrets().size());
         WebhookPublisher publisher = WebhookPublisher.create(config, metrics);
-        KafkaReadiness readiness = KafkaReadiness.start(config, metrics, READINESS_INTERVAL);
+        List<String> topics = config.metricsSnapshotsEnabled()
+                ? List.of(Topics.STRIPE_EVENTS, Topics.STRIPE_EVENTS_DLQ, Topics.PAYPULSE_METRICS)
+                : List.of(Topics.STRIPE_EVENTS, Topics.STRIPE_EVENTS_DLQ);
+        // The producer never waits for metadata on a webhook (max.block.ms=0): fetch it before the first one.
+        Set<String> missing = publisher.awaitMetadata(topics, METADATA_WAIT_AT_START);
+        if (!missing.isEmpty()) {
+            LOG.warn("event=kafka_metadata_missing_at_start topics={} waited_ms={} action=\"webhooks get 503 until Kafka is "
+                    + "reachable and these topics exist; /readyz says when\"", missing, METADATA_WAIT_AT_START.toMillis());
+        }
+        KafkaReadiness readiness = KafkaReadiness.start(config, metrics, READINESS_INTERVAL, publisher, topics);
 
         AtomicBoolean shuttingDown = new AtomicBoolean();
         BridgeHandler handler = new BridgeHandler(
                 new SignatureVerifier(config.webhookSecrets(), config.signatureTolerance(), Clock.systemUTC()),
                 publisher, new WebhookRecords(config.instanceId()), metrics,
-                () -> !shuttingDown.get() && readiness.reachable(), config.maxBodyBytes());
+                () -> !shuttingDown.get() && readiness.ready(), config.maxBodyBytes());
         Server server = BridgeHttpServer.create(config.bindHost(), config.port(), handler, config.shutdownTimeout());
 
         IngestBridge bridge = new IngestBridge(config, metrics, publisher, readiness, server, shuttingDown);
@@ -97,7 +112,15 @@ public final class IngestBridge implements AutoCloseable {
         }
         closed = true;
         shuttingDown.set(true);
-        LOG.info("event=bridge_stopping in_flight={}", (long) metrics.inFlight.get());
+        LOG.info("event=bridge_stopping in_flight={} drain_ms={}", (long) metrics.inFlight.get(),
+                config.shutdownDrain().toMillis());
+        boolean interrupted = false;
+        try {
+            // /readyz answers 503 from now on; keep serving until load balancers have noticed and stop sending.
+            Thread.sleep(config.shutdownDrain().toMillis());
+        } catch (InterruptedException e) {
+            interrupted = true;
+        }
         try {
             server.stop();
         } catch (Exception e) {
@@ -107,9 +130,12 @@ public final class IngestBridge implements AutoCloseable {
             // After the server stopped, so the last snapshot counts every request; before the producer closes.
             snapshots.close(config.kafkaAckTimeout());
         }
+        readiness.close();
         // Everything answered 2xx is already acknowledged; this flushes records whose requests timed out.
         publisher.close(config.shutdownTimeout());
-        readiness.close();
         LOG.info("event=bridge_stopped");
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

@@ -26,9 +26,11 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Checks in the background whether the Kafka cluster answers, so that {@code /readyz} reflects it
- * without doing network work on the request path. The first time it answers, also checks that the
- * bridge's topics take the largest record the bridge may write, and says so loudly if they do not.
+ * Checks in the background whether the Kafka cluster answers and the producer knows the bridge's topics,
+ * so that {@code /readyz} reflects it without doing network work on the request path. Each check also
+ * keeps the topics' metadata warm in the producer, which never waits for it on a webhook. The first time
+ * Kafka answers, also checks that the bridge's topics take the largest record the bridge may write, and
+ * says so loudly if they do not.
  */
 final class KafkaReadiness implements AutoCloseable {
 
@@ -39,13 +41,19 @@ final class KafkaReadiness implements AutoCloseable {
     private final BridgeMetrics metrics;
     private final ScheduledExecutorService scheduler;
     private final int requiredRecordBytes;
-    private volatile boolean reachable;
+    private final WebhookPublisher publisher;
+    private final List<String> warmTopics;
+    private volatile boolean ready;
     // Touched only by the scheduler's one thread.
+    private Set<String> topicsWithoutMetadata = Set.of();
     private final Set<String> uncheckedTopics = new LinkedHashSet<>(List.of(Topics.STRIPE_EVENTS, Topics.STRIPE_EVENTS_DLQ));
     private final Set<String> limitUnknownWarned = new HashSet<>();
 
-    private KafkaReadiness(Admin admin, Duration interval, BridgeMetrics metrics, int requiredRecordBytes) {
+    private KafkaReadiness(Admin admin, Duration interval, BridgeMetrics metrics, int requiredRecordBytes,
+                           WebhookPublisher publisher, List<String> warmTopics) {
         this.admin = admin;
+        this.publisher = publisher;
+        this.warmTopics = List.copyOf(warmTopics);
         this.requiredRecordBytes = requiredRecordBytes;
         this.interval = interval;
         this.metrics = metrics;
@@ -56,7 +64,12 @@ final class KafkaReadiness implements AutoCloseable {
         });
     }
 
-    static KafkaReadiness start(BridgeConfig config, BridgeMetrics metrics, Duration interval) {
+    /**
+     * Starts checking every {@code interval}, the first time now. {@code warmTopics} are the topics the
+     * publisher sends to; the bridge is ready only while it knows {@link Topics#STRIPE_EVENTS}' partitions.
+     */
+    static KafkaReadiness start(BridgeConfig config, BridgeMetrics metrics, Duration interval, WebhookPublisher publisher,
+                                List<String> warmTopics) {
         Properties p = config.kafkaClientProperties();
         p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafkaBootstrapServers());
         p.put(AdminClientConfig.CLIENT_ID_CONFIG, "paypulse-bridge-readiness-" + config.instanceId());
@@ -64,30 +77,45 @@ final class KafkaReadiness implements AutoCloseable {
         p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, Integer.toString(timeoutMs));
         p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, Integer.toString(timeoutMs));
         KafkaReadiness readiness = new KafkaReadiness(Admin.create(p), interval, metrics,
-                WebhookPublisher.requiredRecordBytes(config));
+                WebhookPublisher.requiredRecordBytes(config), publisher, warmTopics);
         readiness.scheduler.scheduleWithFixedDelay(readiness::check, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
         return readiness;
     }
 
-    boolean reachable() {
-        return reachable;
+    boolean ready() {
+        return ready;
     }
 
     private void check() {
-        boolean now;
+        boolean reachable;
         try {
             int timeoutMs = (int) Math.max(500, interval.toMillis());
-            now = !admin.describeCluster(new DescribeClusterOptions().timeoutMs(timeoutMs))
+            reachable = !admin.describeCluster(new DescribeClusterOptions().timeoutMs(timeoutMs))
                     .nodes().get(timeoutMs + 500L, TimeUnit.MILLISECONDS).isEmpty();
         } catch (Exception e) {
-            now = false;
+            reachable = false;
         }
-        if (now != reachable) {
-            LOG.info("event=kafka_readiness_changed reachable={}", now);
+        // Warmed even while Kafka is away, since each call restarts the producer's idle countdown for the topic.
+        Set<String> withoutMetadata = new LinkedHashSet<>();
+        for (String topic : warmTopics) {
+            if (!publisher.warm(topic)) {
+                withoutMetadata.add(topic);
+            }
         }
-        reachable = now;
+        if (reachable && !withoutMetadata.equals(topicsWithoutMetadata)) {
+            LOG.info("event=kafka_topic_metadata missing={}{}", withoutMetadata, withoutMetadata.isEmpty() ? ""
+                    : " action=\"webhooks for these topics get 503: create them (paypulse bridge does, unless "
+                    + "--no-create-topics), or let this client describe them\"");
+            topicsWithoutMetadata = withoutMetadata;
+        }
+        // Without stripe.events' partitions every event would get 503; a missing DLQ only affects unparseable bodies.
+        boolean now = reachable && !withoutMetadata.contains(Topics.STRIPE_EVENTS);
+        if (now != ready) {
+            LOG.info("event=kafka_readiness_changed ready={} reachable={}", now, reachable);
+        }
+        ready = now;
         metrics.kafkaReady.set(now ? 1 : 0);
-        if (now && !uncheckedTopics.isEmpty()) {
+        if (reachable && !uncheckedTopics.isEmpty()) {
             try {
                 checkTopicLimits();
             } catch (RuntimeException e) {

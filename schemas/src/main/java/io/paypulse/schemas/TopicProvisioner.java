@@ -19,6 +19,7 @@ import org.apache.kafka.clients.admin.CreateTopicsResult;
 import org.apache.kafka.clients.admin.DescribeTopicsOptions;
 import org.apache.kafka.clients.admin.ListTopicsOptions;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
@@ -36,41 +37,71 @@ public final class TopicProvisioner {
     /** A sensible bound for one provisioning run against a healthy cluster. */
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
 
+    private static final String UNREACHABLE_HINT = "start it or set KAFKA_BOOTSTRAP_SERVERS";
+    private static final String UNREACHABLE_HINT_CLIENT_CONFIG = "start it, set KAFKA_BOOTSTRAP_SERVERS, or for a TLS or "
+            + "SASL listener check the security settings in the file KAFKA_CLIENT_CONFIG names";
+
     private final Admin admin;
     private final Duration timeout;
     private final String target;
+    private final String unreachableHint;
 
     /**
      * @param admin admin client to use; not closed by this class
      * @param timeout bound on each round trip to the cluster
      */
     public TopicProvisioner(Admin admin, Duration timeout) {
-        this(admin, timeout, "Kafka");
+        this(admin, timeout, "Kafka", UNREACHABLE_HINT);
     }
 
-    private TopicProvisioner(Admin admin, Duration timeout, String target) {
+    private TopicProvisioner(Admin admin, Duration timeout, String target, String unreachableHint) {
         this.admin = Objects.requireNonNull(admin, "admin");
         this.timeout = Objects.requireNonNull(timeout, "timeout");
         if (timeout.isNegative() || timeout.isZero()) {
             throw new IllegalArgumentException("timeout must be positive, was " + timeout);
         }
         this.target = target;
+        this.unreachableHint = unreachableHint;
     }
 
     /** Opens an admin client on {@code bootstrapServers}, provisions {@code specs}, and closes it. */
     public static Result provision(String bootstrapServers, Collection<TopicSpec> specs, Duration timeout) {
+        return provision(bootstrapServers, null, specs, timeout);
+    }
+
+    /**
+     * Like {@link #provision(String, Collection, Duration)}, with the Kafka client properties (TLS, SASL) the
+     * other clients of the cluster use, such as those of {@code KAFKA_CLIENT_CONFIG}; null for none.
+     */
+    public static Result provision(String bootstrapServers, Properties clientProperties, Collection<TopicSpec> specs,
+                                   Duration timeout) {
         if (bootstrapServers == null || bootstrapServers.isBlank()) {
             throw new IllegalArgumentException("bootstrapServers is empty: set KAFKA_BOOTSTRAP_SERVERS, e.g. localhost:9092");
         }
         Properties props = new Properties();
+        if (clientProperties != null) {
+            props.putAll(clientProperties);
+        }
         props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         // Without these the admin client keeps retrying an absent broker for a minute per call.
         int timeoutMs = (int) Math.min(Integer.MAX_VALUE, timeout.toMillis());
         props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, timeoutMs);
         props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, timeoutMs);
         props.put(AdminClientConfig.CLIENT_ID_CONFIG, "paypulse-topic-provisioner");
-        try (Admin admin = Admin.create(props)) {
-            return new TopicProvisioner(admin, timeout, "Kafka at " + bootstrapServers).provision(specs);
+        Admin admin;
+        try {
+            admin = Admin.create(props);
+        } catch (KafkaException e) {
+            if (clientProperties == null) {
+                throw e;
+            }
+            // Only the top-level message: Kafka's ConfigException names the setting and hides password values.
+            throw new ProvisioningException("the Kafka client settings are not valid (" + e.getMessage()
+                    + "): fix them in KAFKA_BOOTSTRAP_SERVERS or in the file KAFKA_CLIENT_CONFIG names", e);
+        }
+        try (admin) {
+            return new TopicProvisioner(admin, timeout, "Kafka at " + bootstrapServers,
+                    clientProperties == null ? UNREACHABLE_HINT : UNREACHABLE_HINT_CLIENT_CONFIG).provision(specs);
         }
     }
 
@@ -184,7 +215,7 @@ public final class TopicProvisioner {
 
     private ProvisioningException unreachable(String what, Throwable cause) {
         return new ProvisioningException(target + " did not answer within " + timeout.toSeconds()
-                + "s (" + what + "); start it or set KAFKA_BOOTSTRAP_SERVERS", cause);
+                + "s (" + what + "); " + unreachableHint, cause);
     }
 
     /**
