@@ -41,7 +41,26 @@ public record StripeEventEnvelope(
             .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(256).build())
             .build();
 
+    /** 2010-01-01T00:00:00Z: Stripe was founded that year, so no Stripe event is older. */
+    static final long EARLIEST_CREATED = 1_262_304_000L;
+    /**
+     * How far {@code created} may be ahead of the bridge's clock. Only clock skew puts it ahead at all; a
+     * day is far beyond any skew and far below a unit mistake (milliseconds sent as seconds).
+     */
+    static final long MAX_CREATED_AHEAD_SECONDS = 86_400L;
+
+    /** The envelope of {@code body}, received now by this bridge's clock: see {@link #parse(byte[], long)}. */
     public static StripeEventEnvelope parse(byte[] body) throws MalformedEventException {
+        return parse(body, System.currentTimeMillis());
+    }
+
+    /**
+     * The envelope of {@code body}, received at {@code receivedAtMillis} by the bridge's clock. A
+     * {@code created} before 2010 or more than a day after the receipt is refused as
+     * {@link Rejection#MISSING_CREATED}: no Stripe event has one, and the Flink job could not store it
+     * (its tables hold {@code created} as a ClickHouse {@code DateTime}) nor let it move event time.
+     */
+    public static StripeEventEnvelope parse(byte[] body, long receivedAtMillis) throws MalformedEventException {
         String id = null;
         String type = null;
         Long created = null;
@@ -86,6 +105,10 @@ public record StripeEventEnvelope(
         }
         if (created == null) {
             throw new MalformedEventException(Rejection.MISSING_CREATED, "the event has no 'created' timestamp");
+        }
+        if (created < EARLIEST_CREATED || created > Math.floorDiv(receivedAtMillis, 1000L) + MAX_CREATED_AHEAD_SECONDS) {
+            throw new MalformedEventException(Rejection.MISSING_CREATED, "the event's 'created' (" + created
+                    + ") is not epoch seconds between 2010-01-01 and a day after receipt");
         }
         return new StripeEventEnvelope(id, type, created, apiVersion, account, livemode);
     }

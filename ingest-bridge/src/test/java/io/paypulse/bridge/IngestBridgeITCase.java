@@ -198,6 +198,12 @@ class IngestBridgeITCase {
         assertRejected(webhooks.send(notJson, NEW_SECRET), 400, "invalid_json");
         assertRejected(webhooks.send(noId, NEW_SECRET), 400, "missing_id");
         assertRejected(webhooks.send(noType, OLD_SECRET), 400, "missing_type");
+        // Milliseconds sent as seconds: no table downstream could hold it, so it goes no further than the DLQ.
+        String createdInMillis = StripeEventSamples.chargeSucceeded("evt_ms" + run(), "ch_ms" + run(), now * 1000, "visa",
+                "BR", 100, "brl");
+        HttpResponse<String> millis = webhooks.send(createdInMillis, NEW_SECRET);
+        assertRejected(millis, 400, "missing_created");
+        assertTrue(millis.body().contains("between 2010-01-01 and a day after receipt"), millis.body());
 
         HttpResponse<String> get = webhooks.request("GET", "/webhooks/stripe");
         assertRejected(get, 405, "method_not_allowed");
@@ -208,6 +214,7 @@ class IngestBridgeITCase {
         assertEquals(eventsBefore, reader.endOffsets(Topics.STRIPE_EVENTS), "nothing reached stripe.events");
         List<ConsumerRecord<byte[], byte[]>> dlq = reader.readSince(dlqBefore, Duration.ofSeconds(30));
         Map<String, String> reasons = new HashMap<>();
+        Map<String, String> details = new HashMap<>();
         for (ConsumerRecord<byte[], byte[]> r : dlq) {
             Map<String, String> h = headers(r);
             assertNull(r.key());
@@ -215,8 +222,12 @@ class IngestBridgeITCase {
             assertEquals(INSTANCE, h.get(EnvelopeHeaders.BRIDGE_INSTANCE));
             assertTrue(h.get(EnvelopeHeaders.DLQ_DETAIL).length() > 5);
             reasons.put(new String(r.value(), StandardCharsets.UTF_8), h.get(EnvelopeHeaders.DLQ_REASON));
+            details.put(new String(r.value(), StandardCharsets.UTF_8), h.get(EnvelopeHeaders.DLQ_DETAIL));
         }
-        assertEquals(Map.of(notJson, "invalid_json", noId, "missing_id", noType, "missing_type"), reasons);
+        assertEquals(Map.of(notJson, "invalid_json", noId, "missing_id", noType, "missing_type",
+                createdInMillis, "missing_created"), reasons);
+        assertEquals("the event's 'created' (" + now * 1000 + ") is not epoch seconds between 2010-01-01 and a day"
+                + " after receipt", details.get(createdInMillis));
     }
 
     @Test

@@ -10,6 +10,7 @@ import java.util.TreeSet;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class StripeEventEnvelopeTest {
 
@@ -53,6 +54,31 @@ class StripeEventEnvelopeTest {
     }
 
     @Test
+    void aCreatedOutsideStripesLifetimeOrAfterTheReceiptIsRefused() throws Exception {
+        long receivedAt = 1_731_000_000_250L;
+        // Milliseconds sent as seconds, before Stripe existed, a day and a second after the receipt.
+        assertCreatedRefused("1731000000000", receivedAt);
+        assertCreatedRefused("-1", receivedAt);
+        assertCreatedRefused("0", receivedAt);
+        assertCreatedRefused("1262303999", receivedAt);
+        assertCreatedRefused("1731086401", receivedAt);
+        assertCreatedRefused("\"2009-12-31T23:59:59Z\"", receivedAt);
+        assertCreatedRefused("\"+50000-01-01T00:00:00Z\"", receivedAt);
+
+        // The bounds themselves are accepted: 2010-01-01T00:00:00Z, and exactly a day ahead of the bridge's clock.
+        assertEquals(1_262_304_000L, StripeEventEnvelope.parse(utf8(event("1262304000")), receivedAt).created());
+        assertEquals(1_731_086_400L, StripeEventEnvelope.parse(utf8(event("1731086400")), receivedAt).created());
+    }
+
+    @Test
+    void withoutAReceiptTimeTheBridgesClockBoundsCreated() throws Exception {
+        long now = System.currentTimeMillis() / 1000;
+        assertEquals(now, StripeEventEnvelope.parse(utf8(event(Long.toString(now)))).created());
+        assertThrows(StripeEventEnvelope.MalformedEventException.class,
+                () -> StripeEventEnvelope.parse(utf8(event(Long.toString(now * 1000)))));
+    }
+
+    @Test
     void theDetailOfInvalidJsonNeverQuotesTheBody() {
         StripeEventEnvelope.MalformedEventException e = assertThrows(StripeEventEnvelope.MalformedEventException.class,
                 () -> StripeEventEnvelope.parse(utf8("{\"email\": jenny.rosen@example.com}")));
@@ -68,6 +94,17 @@ class StripeEventEnvelopeTest {
             }
         }
         assertEquals(new TreeSet<>(EnvelopeHeaders.DLQ_KNOWN_REASONS), codes);
+    }
+
+    private static void assertCreatedRefused(String created, long receivedAt) {
+        StripeEventEnvelope.MalformedEventException e = assertThrows(StripeEventEnvelope.MalformedEventException.class,
+                () -> StripeEventEnvelope.parse(utf8(event(created)), receivedAt), created);
+        assertEquals(Rejection.MISSING_CREATED, e.rejection(), created);
+        assertTrue(e.getMessage().contains("between 2010-01-01 and a day after receipt"), e.getMessage());
+    }
+
+    private static String event(String created) {
+        return "{\"id\":\"evt_1\",\"object\":\"event\",\"type\":\"charge.succeeded\",\"created\":" + created + "}";
     }
 
     private static void assertReason(Rejection expected, String body) {
