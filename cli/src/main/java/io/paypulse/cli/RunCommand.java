@@ -120,6 +120,10 @@ final class RunCommand implements Callable<Integer> {
             IngestBridge bridge = IngestBridge.start(BridgeConfig.fromEnv(env.asMap()));
             running.push(bridge);
 
+            if (!env.has(JobConfig.ENV_LIVEMODE)) {
+                // The local stack counts test-mode events too: `stripe listen` and the simulator send them.
+                env.set(JobConfig.ENV_LIVEMODE, "any");
+            }
             JobClient job = JobCommand.startJob(JobConfig.fromEnv(env.asMap()), AlertingConfig.fromEnv(env.asMap()),
                     clickHouseConfig, flinkUiPort,
                     data.resolve("flink-checkpoints"));

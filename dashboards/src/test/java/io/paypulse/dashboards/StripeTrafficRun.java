@@ -141,7 +141,7 @@ final class StripeTrafficRun {
         headers.add(EnvelopeHeaders.EVENT_TYPE, utf8(field(d.body, "type")));
         headers.add(EnvelopeHeaders.EVENT_CREATED, utf8(field(d.body, "created")));
         headers.add(EnvelopeHeaders.EVENT_API_VERSION, utf8(StripeEventSamples.API_VERSION));
-        headers.add(EnvelopeHeaders.EVENT_LIVEMODE, utf8("false"));
+        headers.add(EnvelopeHeaders.EVENT_LIVEMODE, utf8("true"));
         headers.add(EnvelopeHeaders.RECEIVED_AT, utf8(Long.toString(d.receivedAt)));
         headers.add(EnvelopeHeaders.BRIDGE_INSTANCE, utf8(BRIDGE));
         return new ProducerRecord<>(eventsTopic, partition, utf8(id), utf8(d.body), headers);

@@ -11,6 +11,7 @@ import io.paypulse.flink.functions.DeclineCounts;
 import io.paypulse.flink.functions.DeclineRateAggregate;
 import io.paypulse.flink.functions.DeclineRateWindowFunction;
 import io.paypulse.flink.functions.EventDeduplicator;
+import io.paypulse.flink.functions.LivemodeFilter;
 import io.paypulse.flink.functions.JobState;
 import io.paypulse.flink.functions.LatenessGate;
 import io.paypulse.flink.functions.LatencyAccumulator;
@@ -145,7 +146,10 @@ public final class PaymentHealthJob {
                 .flatMap(PaymentHealthJob::storedRowOf, Types.POJO(StripeEventRow.class))
                 .uid("raw-events").name("Raw events");
 
+        // Every event is stored above; only the mode PAYPULSE_LIVEMODE names counts from here on.
         SingleOutputStreamOperator<ParsedEvent> onTime = parsed
+                .filter(new LivemodeFilter(config.livemode()))
+                .uid("livemode-filter").name("Count " + config.livemode().wireName() + "-mode events")
                 .process(new LatenessGate(JobConfig.WINDOW_SIZE, config.allowedLateness()), Types.POJO(ParsedEvent.class))
                 .uid("lateness-gate").name("Route events too late for their window");
         DataStream<ParsedEvent> tooLate = onTime.getSideOutput(JobState.TOO_LATE_EVENTS);

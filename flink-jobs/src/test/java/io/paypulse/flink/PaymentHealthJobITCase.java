@@ -129,6 +129,43 @@ class PaymentHealthJobITCase {
     }
 
     @Test
+    void testModeEventsAreStoredButCountInNoMetricUnlessAsked() throws Exception {
+        // Stripe sends a Connect platform's live endpoint its connected accounts' test-mode events too:
+        // a developer trying decline test cards must not move the platform's decline rates.
+        List<StripeEvent> events = new ArrayList<>(TestEvents.scripted());
+        events.add(testMode(TestEvents.failed("t1", T0 + 2, "visa", "US", "usd", "card_declined", "05")));
+        events.add(testMode(TestEvents.failed("t2", T0 + 3, "visa", "US", "usd", "card_declined", "05")));
+        events.add(testMode(TestEvents.payout("t3", "payout.paid", T0 + 84, 9 * DAY, "usd", "standard")));
+
+        Run live = run(events, JobConfig.defaults(), 2);
+        assertEquals(SCRIPTED_DECLINES, describeDeclines(live.declineRates));
+        assertEquals(6, live.paymentAttempts.size());
+        assertEquals(14, live.rawEvents.size(), "every event is stored, test-mode ones too");
+        assertEquals(3, live.rawEvents.stream().filter(r -> !r.livemode()).count());
+        assertEquals(3, live.counter(JobMetrics.EVENTS_OTHER_MODE));
+        Map<String, WebhookLatencyWindow> latency = latest(live.webhookLatency,
+                l -> (l.windowStart() - T0) + " " + l.dimensionSet() + " " + l.eventType());
+        assertEquals(5L, latency.get("0 all ").events());
+        assertEquals(3, latest(live.settlementTimes, s -> (s.windowStart() - T0) + " " + s.dimensionSet())
+                .get("60 all").paid());
+
+        Run any = run(events, JobConfig.fromEnv(Map.of(JobConfig.ENV_LIVEMODE, "any")), 2);
+        assertEquals(8, any.paymentAttempts.size());
+        assertEquals(0, any.counter(JobMetrics.EVENTS_OTHER_MODE));
+        assertTrue(describeDeclines(any.declineRates).contains("0 all [] 6/2/4"), describeDeclines(any.declineRates).toString());
+        assertEquals(4, latest(any.settlementTimes, s -> (s.windowStart() - T0) + " " + s.dimensionSet())
+                .get("60 all").paid());
+    }
+
+    /** {@code event} as a connected account's test-mode event: its envelope and body say livemode false. */
+    private static StripeEvent testMode(StripeEvent event) {
+        String body = new String(event.payload(), java.nio.charset.StandardCharsets.UTF_8)
+                .replace("\"livemode\":true", "\"livemode\":false");
+        return new StripeEvent(event.eventId(), event.type(), event.created(), event.apiVersion(), event.account(),
+                false, event.receivedAtMillis(), event.bridgeInstance(), body);
+    }
+
+    @Test
     void latencyQuantilesAreWithinTheSketchAccuracy() throws Exception {
         Random random = new Random(42);
         String[] types = {"charge.succeeded", "invoice.paid", "customer.updated"};
@@ -138,7 +175,7 @@ class PaymentHealthJobITCase {
             String type = types[i % types.length];
             long latency = 50 + (long) Math.exp(6 + 1.5 * random.nextGaussian());
             long created = T0 + (i % 60);
-            events.add(new StripeEvent("evt_l" + i, type, created, "", "", false, created * 1000 + latency, "b",
+            events.add(new StripeEvent("evt_l" + i, type, created, "", "", true, created * 1000 + latency, "b",
                     "{\"id\":\"evt_l" + i + "\",\"type\":\"" + type + "\"}"));
             byKey.computeIfAbsent("all ", k -> new ArrayList<>()).add(latency);
             byKey.computeIfAbsent("event_type " + type, k -> new ArrayList<>()).add(latency);

@@ -80,7 +80,7 @@ public final class TestEvents {
 
     /** An event with hand-written envelope fields and body, for shapes the samples do not make. */
     public static StripeEvent raw(String eventId, String type, long created, String body) {
-        return new StripeEvent(eventId, type, created, StripeEventSamples.API_VERSION, "", false,
+        return new StripeEvent(eventId, type, created, StripeEventSamples.API_VERSION, "", true,
                 created * 1000 + 250, "bridge-test", body);
     }
 

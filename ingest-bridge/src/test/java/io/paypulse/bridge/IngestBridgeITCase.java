@@ -97,7 +97,7 @@ class IngestBridgeITCase {
                     i % 2 == 0 ? "payment_intent.succeeded" : "payment_intent.payment_failed", "pi_" + n, created, 1000, "eur"));
         }
         String connect = "{\"id\":\"evt_acct" + run + "\",\"object\":\"event\",\"account\":\"acct_1Q2w3E\",\"api_version\":\"2024-06-20\","
-                + "\"created\":" + created + ",\"data\":{\"object\":{\"id\":\"po_acct\",\"object\":\"payout\"}},\"livemode\":true,"
+                + "\"created\":" + created + ",\"data\":{\"object\":{\"id\":\"po_acct\",\"object\":\"payout\"}},\"livemode\":false,"
                 + "\"pending_webhooks\":1,\"request\":{\"id\":null,\"idempotency_key\":null},\"type\":\"payout.paid\"}";
         sent.put("evt_acct" + run, connect);
 
@@ -123,7 +123,8 @@ class IngestBridgeITCase {
             expected.put(EnvelopeHeaders.EVENT_TYPE, type(payload));
             expected.put(EnvelopeHeaders.EVENT_CREATED, Long.toString(created));
             expected.put(EnvelopeHeaders.EVENT_API_VERSION, "2024-06-20");
-            expected.put(EnvelopeHeaders.EVENT_LIVEMODE, Boolean.toString(isConnect));
+            // The samples are live-mode events; the Connect one is a test-mode event of a connected account.
+            expected.put(EnvelopeHeaders.EVENT_LIVEMODE, Boolean.toString(!isConnect));
             expected.put(EnvelopeHeaders.BRIDGE_INSTANCE, INSTANCE);
             if (isConnect) {
                 expected.put(EnvelopeHeaders.EVENT_ACCOUNT, "acct_1Q2w3E");

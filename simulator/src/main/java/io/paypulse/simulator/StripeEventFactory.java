@@ -53,7 +53,7 @@ public final class StripeEventFactory {
             error.put("type", "card_error");
             pi.put("latest_charge", c.id());
         }
-        pi.put("livemode", false);
+        pi.put("livemode", true);
         pi.putObject("metadata");
         pi.put("payment_method", "pm_" + c.id().substring(3));
         pi.putArray("payment_method_types").add(c.segment().method());
@@ -83,7 +83,7 @@ public final class StripeEventFactory {
             po.put("failure_code", "account_closed");
             po.put("failure_message", "The bank account has been closed.");
         }
-        po.put("livemode", false);
+        po.put("livemode", true);
         po.putObject("metadata");
         po.put("method", method);
         po.putNull("original_payout");
@@ -139,7 +139,7 @@ public final class StripeEventFactory {
             ch.put("failure_message", message(c.decline()));
         }
         ch.putObject("fraud_details");
-        ch.put("livemode", false);
+        ch.put("livemode", true);
         ch.putObject("metadata");
         ObjectNode outcome = ch.putObject("outcome");
         outcome.putNull("advice_code");
@@ -229,7 +229,7 @@ public final class StripeEventFactory {
         ev.put("api_version", API_VERSION);
         ev.put("created", created);
         ev.putObject("data").set("object", object);
-        ev.put("livemode", false);
+        ev.put("livemode", true);
         ev.put("pending_webhooks", 1);
         ObjectNode request = ev.putObject("request");
         request.put("id", "req_" + eventId.substring(4));

@@ -87,7 +87,7 @@ public final class TopicPrefill implements AutoCloseable {
         if (!d.account().isEmpty()) {
             headers.add(EnvelopeHeaders.EVENT_ACCOUNT, utf8(d.account()));
         }
-        headers.add(EnvelopeHeaders.EVENT_LIVEMODE, utf8("false"));
+        headers.add(EnvelopeHeaders.EVENT_LIVEMODE, utf8("true"));
         headers.add(EnvelopeHeaders.RECEIVED_AT, utf8(Long.toString(d.receivedAtMillis())));
         headers.add(EnvelopeHeaders.BRIDGE_INSTANCE, bridgeInstance);
         return new ProducerRecord<>(topic, null, utf8(d.eventId()), utf8(d.body()), headers);

@@ -35,6 +35,7 @@ import java.util.regex.Pattern;
  * @param metricsInterval       how often the job's own counters go to {@code metricsTopic}; zero = never
  * @param clickHouseBatchRows   a ClickHouse sink inserts its batch once it holds this many rows
  * @param clickHouseFlushInterval a ClickHouse sink inserts its batch at the latest this long after its first row
+ * @param livemode              which of Stripe's modes the metrics count (every event is stored either way)
  */
 public record JobConfig(
         String kafkaBootstrapServers,
@@ -51,7 +52,8 @@ public record JobConfig(
         String metricsTopic,
         Duration metricsInterval,
         int clickHouseBatchRows,
-        Duration clickHouseFlushInterval) implements Serializable {
+        Duration clickHouseFlushInterval,
+        Livemode livemode) implements Serializable {
 
     public static final String ENV_KAFKA_BOOTSTRAP_SERVERS = "KAFKA_BOOTSTRAP_SERVERS";
     public static final String ENV_TOPIC = "PAYPULSE_EVENTS_TOPIC";
@@ -69,6 +71,7 @@ public record JobConfig(
     public static final String ENV_METRICS_INTERVAL = "PAYPULSE_METRICS_INTERVAL";
     public static final String ENV_CLICKHOUSE_BATCH_ROWS = "PAYPULSE_CLICKHOUSE_BATCH_ROWS";
     public static final String ENV_CLICKHOUSE_FLUSH_INTERVAL = "PAYPULSE_CLICKHOUSE_FLUSH_INTERVAL";
+    public static final String ENV_LIVEMODE = "PAYPULSE_LIVEMODE";
 
     public static final String DEFAULT_KAFKA_BOOTSTRAP_SERVERS = "localhost:9092";
     public static final String DEFAULT_CONSUMER_GROUP = "paypulse-payment-health";
@@ -87,6 +90,8 @@ public record JobConfig(
     // holds this many rows or its oldest row has waited this long, and at every checkpoint.
     public static final int DEFAULT_CLICKHOUSE_BATCH_ROWS = 50_000;
     public static final Duration DEFAULT_CLICKHOUSE_FLUSH_INTERVAL = Duration.ofSeconds(5);
+    /** Production counts live-mode events only; {@code paypulse run} defaults to {@link Livemode#ANY}. */
+    public static final Livemode DEFAULT_LIVEMODE = Livemode.LIVE;
 
     /** Size of the base metric windows; coarser windows are rolled up from these in ClickHouse. */
     public static final Duration WINDOW_SIZE = Duration.ofMinutes(1);
@@ -129,6 +134,7 @@ public record JobConfig(
         if (clickHouseFlushInterval.toMillis() < 1) {
             throw new IllegalArgumentException(ENV_CLICKHOUSE_FLUSH_INTERVAL + " must be at least 1ms, got " + clickHouseFlushInterval);
         }
+        Objects.requireNonNull(livemode, ENV_LIVEMODE);
         if (dlqTopic.equals(topic) || metricsTopic.equals(topic) || dlqTopic.equals(metricsTopic)) {
             throw new IllegalArgumentException(ENV_TOPIC + ", " + ENV_DLQ_TOPIC + " and " + ENV_METRICS_TOPIC
                     + " must name three different topics, got " + topic + ", " + dlqTopic + ", " + metricsTopic);
@@ -163,14 +169,15 @@ public record JobConfig(
                 "0".equals(text(env, ENV_METRICS_INTERVAL, "").strip()) ? Duration.ZERO
                         : duration(env, ENV_METRICS_INTERVAL, DEFAULT_METRICS_INTERVAL),
                 integer(env, ENV_CLICKHOUSE_BATCH_ROWS, DEFAULT_CLICKHOUSE_BATCH_ROWS),
-                duration(env, ENV_CLICKHOUSE_FLUSH_INTERVAL, DEFAULT_CLICKHOUSE_FLUSH_INTERVAL));
+                duration(env, ENV_CLICKHOUSE_FLUSH_INTERVAL, DEFAULT_CLICKHOUSE_FLUSH_INTERVAL),
+                Livemode.parse(text(env, ENV_LIVEMODE, DEFAULT_LIVEMODE.wireName()), ENV_LIVEMODE));
     }
 
     /** A copy with other dimension sets; handy for tests and tools. */
     public JobConfig withDimensionSets(List<DimensionSet> sets) {
         return new JobConfig(kafkaBootstrapServers, topic, consumerGroupId, outOfOrderness, sourceIdleTimeout,
                 allowedLateness, dedupRetention, sets, redaction, checkpointInterval, dlqTopic, metricsTopic, metricsInterval,
-                clickHouseBatchRows, clickHouseFlushInterval);
+                clickHouseBatchRows, clickHouseFlushInterval, livemode);
     }
 
     /**

@@ -21,6 +21,12 @@ public final class JobMetrics {
     /** Events of a type no derived table uses: kept in {@code stripe_events} (and webhook latency) only. */
     public static final String EVENTS_RAW_ONLY = "paypulse_events_raw_only";
 
+    /**
+     * Events of the mode {@code PAYPULSE_LIVEMODE} does not count (test-mode events of connected
+     * accounts, in production): stored in {@code stripe_events}, left out of every metric.
+     */
+    public static final String EVENTS_OTHER_MODE = "paypulse_events_other_mode";
+
     private JobMetrics() {
     }
 }

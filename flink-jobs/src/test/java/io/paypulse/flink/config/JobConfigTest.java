@@ -119,4 +119,20 @@ class JobConfigTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> JobConfig.fromEnv(env));
         assertTrue(e.getMessage().contains(expected), e.getMessage());
     }
+
+    @Test
+    void livemodeIsLiveByDefaultAndTakesTestOrAny() {
+        assertEquals(Livemode.LIVE, JobConfig.defaults().livemode());
+        assertEquals(Livemode.TEST, JobConfig.fromEnv(Map.of(JobConfig.ENV_LIVEMODE, " Test ")).livemode());
+        assertEquals(Livemode.ANY, JobConfig.fromEnv(Map.of(JobConfig.ENV_LIVEMODE, "any")).livemode());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> JobConfig.fromEnv(Map.of(JobConfig.ENV_LIVEMODE, "production")));
+        assertEquals("PAYPULSE_LIVEMODE='production' is not a mode: write live (production: live-mode events only), "
+                + "test (test-mode events only) or any (both)", e.getMessage());
+        assertTrue(Livemode.LIVE.counts(true));
+        assertFalse(Livemode.LIVE.counts(false));
+        assertTrue(Livemode.TEST.counts(false));
+        assertFalse(Livemode.TEST.counts(true));
+        assertTrue(Livemode.ANY.counts(false) && Livemode.ANY.counts(true));
+    }
 }

@@ -47,7 +47,7 @@ public final class StripeEventSamples {
         pi.putNull("customer");
         pi.put("created", created);
         pi.put("currency", currency);
-        pi.put("livemode", false);
+        pi.put("livemode", true);
         pi.putArray("payment_method_types").add("card");
         pi.put("status", type.endsWith("succeeded") ? "succeeded" : "requires_payment_method");
         return event(eventId, type, created, pi);
@@ -75,7 +75,7 @@ public final class StripeEventSamples {
             po.putNull("failure_code");
             po.putNull("failure_message");
         }
-        po.put("livemode", false);
+        po.put("livemode", true);
         po.putObject("metadata");
         po.put("method", method);
         po.put("source_type", "card");
@@ -126,7 +126,7 @@ public final class StripeEventSamples {
         ch.put("customer", "cus_" + chargeId.substring(3, Math.min(chargeId.length(), 17)));
         ch.put("failure_code", failureCode);
         ch.put("failure_message", failureCode == null ? null : "Your card was declined.");
-        ch.put("livemode", false);
+        ch.put("livemode", true);
         ObjectNode outcome = ch.putObject("outcome");
         outcome.putNull("advice_code");
         outcome.putNull("network_advice_code");
@@ -163,7 +163,7 @@ public final class StripeEventSamples {
         ev.put("api_version", API_VERSION);
         ev.put("created", created);
         ev.putObject("data").set("object", object);
-        ev.put("livemode", false);
+        ev.put("livemode", true);
         ev.put("pending_webhooks", 1);
         ObjectNode request = ev.putObject("request");
         request.put("id", "req_" + eventId.substring(eventId.indexOf('_') + 1));
