@@ -3,6 +3,7 @@ package io.paypulse.schemas;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -16,8 +17,10 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.CreateTopicsOptions;
 import org.apache.kafka.clients.admin.CreateTopicsResult;
+import org.apache.kafka.clients.admin.DescribeClusterOptions;
 import org.apache.kafka.clients.admin.DescribeTopicsOptions;
 import org.apache.kafka.clients.admin.ListTopicsOptions;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.KafkaFuture;
@@ -118,17 +121,20 @@ public final class TopicProvisioner {
         }
 
         if (!missing.isEmpty()) {
-            CreateTopicsResult result = admin.createTopics(
-                    missing.stream().map(TopicSpec::toNewTopic).toList(),
-                    new CreateTopicsOptions().timeoutMs(timeoutMs()));
+            int brokers = brokersSeen();
+            Map<String, NewTopic> requests = new LinkedHashMap<>();
+            for (TopicSpec spec : missing) {
+                requests.put(spec.name(), spec.toNewTopic(brokers));
+            }
+            CreateTopicsResult result = admin.createTopics(requests.values(), new CreateTopicsOptions().timeoutMs(timeoutMs()));
             for (TopicSpec spec : missing) {
                 try {
                     await(result.values().get(spec.name()), "create topic " + spec.name());
                     created.add(spec.name());
-                    LOG.info("event=topic_created topic={} partitions={} replication_factor={} config=\"{}\"",
-                            spec.name(), spec.partitions(),
-                            spec.replicationFactor().map(String::valueOf).orElse("cluster_default"),
-                            spec.config().entrySet().stream().map(c -> c.getKey() + "=" + c.getValue())
+                    NewTopic request = requests.get(spec.name());
+                    LOG.info("event=topic_created topic={} partitions={} replication_factor={} brokers={} config=\"{}\"",
+                            spec.name(), spec.partitions(), request.replicationFactor(), brokers,
+                            request.configs().entrySet().stream().map(c -> c.getKey() + "=" + c.getValue())
                                     .collect(Collectors.joining(" ")));
                 } catch (ProvisioningException e) {
                     // Another provisioner (a second bridge instance starting) won the race; the
@@ -154,7 +160,15 @@ public final class TopicProvisioner {
         Map<String, TopicDescription> descriptions = describeOnceVisible(present.stream().map(TopicSpec::name).toList());
         List<PartitionMismatch> mismatches = new ArrayList<>();
         for (TopicSpec spec : present) {
-            int actual = descriptions.get(spec.name()).partitions().size();
+            TopicDescription description = descriptions.get(spec.name());
+            int replicas = description.partitions().isEmpty() ? 0 : description.partitions().get(0).replicas().size();
+            if (spec.replicationFactor().isEmpty() && replicas == 1 && brokersSeen() >= TopicSpec.DURABLE_REPLICAS) {
+                // Not changed here: reassigning replicas is an operator's decision, with its own tooling.
+                LOG.warn("event=topic_single_replica topic={} replication_factor=1 brokers={} action=\"an acknowledged "
+                        + "record lives on one broker's disk: raise the topic's replication factor to 3 "
+                        + "(kafka-reassign-partitions) and set min.insync.replicas=2\"", spec.name(), brokersSeen());
+            }
+            int actual = description.partitions().size();
             if (actual != spec.partitions()) {
                 mismatches.add(new PartitionMismatch(spec.name(), spec.partitions(), actual));
                 // Not fixed automatically: Kafka can only add partitions, and adding them moves keys
@@ -190,6 +204,17 @@ public final class TopicProvisioner {
             }
             pauseMs = Math.min(1000, pauseMs * 2);
         }
+    }
+
+    private int brokerCount = -1;
+
+    /** How many brokers the cluster has; asked once. */
+    private int brokersSeen() {
+        if (brokerCount < 0) {
+            brokerCount = await(admin.describeCluster(new DescribeClusterOptions().timeoutMs(timeoutMs())).nodes(),
+                    "describe the cluster").size();
+        }
+        return brokerCount;
     }
 
     private int timeoutMs() {

@@ -57,6 +57,44 @@ public record TopicSpec(
         config = Collections.unmodifiableMap(new TreeMap<>(config));
     }
 
+    /** Replicas a topic gets when its spec pins none: three where the cluster has three brokers. */
+    public static final short DURABLE_REPLICAS = 3;
+
+    /**
+     * The replication a cluster of {@code brokers} gives a topic whose spec pins none: as many replicas
+     * as there are brokers, up to {@link #DURABLE_REPLICAS}, and {@code min.insync.replicas} 2 once there
+     * are three, so that an {@code acks=all} acknowledgement (the bridge's 200) means two copies on two
+     * brokers. Kafka's own defaults are one replica and one in-sync replica: one disk.
+     *
+     * @return the replication factor and the {@code min.insync.replicas} value
+     */
+    public static Replication durableReplication(int brokers) {
+        if (brokers < 1) {
+            throw new IllegalArgumentException("a cluster has at least one broker, got " + brokers);
+        }
+        short replicas = (short) Math.min(brokers, DURABLE_REPLICAS);
+        return new Replication(replicas, replicas >= 3 ? 2 : 1);
+    }
+
+    /** A replication factor and the {@code min.insync.replicas} that goes with it. */
+    public record Replication(short replicas, int minInsyncReplicas) {
+    }
+
+    /**
+     * The request to create this topic on a cluster of {@code brokers}: the spec's replication factor and
+     * configs, and where the spec pins no replication factor, {@link #durableReplication}'s (a
+     * {@code min.insync.replicas} in the spec's configs wins).
+     */
+    public NewTopic toNewTopic(int brokers) {
+        if (replicationFactor.isPresent()) {
+            return toNewTopic();
+        }
+        Replication r = durableReplication(brokers);
+        Map<String, String> configs = new TreeMap<>(config);
+        configs.putIfAbsent("min.insync.replicas", Integer.toString(r.minInsyncReplicas()));
+        return new NewTopic(name, Optional.of(partitions), Optional.of(r.replicas())).configs(configs);
+    }
+
     /** The request to create this topic; no replication factor unless the spec pins one. */
     public NewTopic toNewTopic() {
         return new NewTopic(name, Optional.of(partitions), replicationFactor).configs(config);

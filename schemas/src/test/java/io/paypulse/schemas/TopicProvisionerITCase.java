@@ -59,6 +59,10 @@ class TopicProvisionerITCase {
             for (Map.Entry<String, String> entry : spec.config().entrySet()) {
                 assertEquals(entry.getValue(), config.get(entry.getKey()).value(), spec.name() + " " + entry.getKey());
             }
+            // One broker here: one replica, one in sync (three and two on a cluster of three).
+            assertEquals("1", config.get("min.insync.replicas").value(), spec.name());
+            assertEquals(org.apache.kafka.clients.admin.ConfigEntry.ConfigSource.DYNAMIC_TOPIC_CONFIG,
+                    config.get("min.insync.replicas").source(), "set on the topic, not the broker's default");
         }
     }
 

@@ -59,6 +59,26 @@ class TopicSpecsTest {
     }
 
     @Test
+    void unpinnedTopicsGetThreeReplicasAndTwoInSyncWhereTheClusterHasThreeBrokers() {
+        TopicSpec events = TopicSpecs.load().get(Topics.STRIPE_EVENTS);
+        assertEquals(List.of("1/1", "2/1", "3/2", "3/2"), List.of(1, 2, 3, 5).stream()
+                .map(TopicSpec::durableReplication).map(r -> r.replicas() + "/" + r.minInsyncReplicas()).toList());
+        NewTopic onThree = events.toNewTopic(3);
+        assertEquals(3, onThree.replicationFactor());
+        assertEquals("2", onThree.configs().get("min.insync.replicas"));
+        assertEquals("604800000", onThree.configs().get("retention.ms"));
+        NewTopic onOne = events.toNewTopic(1);
+        assertEquals(1, onOne.replicationFactor());
+        assertEquals("1", onOne.configs().get("min.insync.replicas"));
+
+        TopicSpec pinned = new TopicSpec("t", "d", 1, Optional.of((short) 2), Map.of("min.insync.replicas", "1"));
+        assertEquals(2, pinned.toNewTopic(5).replicationFactor(), "a pinned replication factor wins");
+        TopicSpec ownIsr = new TopicSpec("u", "d", 1, Optional.empty(), Map.of("min.insync.replicas", "3"));
+        assertEquals("3", ownIsr.toNewTopic(5).configs().get("min.insync.replicas"), "the spec's own setting wins");
+        assertThrows(IllegalArgumentException.class, () -> TopicSpec.durableReplication(0));
+    }
+
+    @Test
     void explicitReplicationFactorIsRead() {
         TopicSpecs specs = TopicSpecs.parse("""
                 {"topics": [{"name": "a", "description": "d", "partitions": 2, "replicationFactor": 3}]}
