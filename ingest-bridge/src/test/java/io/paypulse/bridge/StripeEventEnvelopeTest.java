@@ -20,7 +20,7 @@ class StripeEventEnvelopeTest {
                 "card_declined", "do_not_honor");
         StripeEventEnvelope env = StripeEventEnvelope.parse(utf8(payload));
         assertEquals(new StripeEventEnvelope("evt_3Pq", "charge.failed", 1_764_000_123L, StripeEventSamples.API_VERSION,
-                null, false), env);
+                null, true), env);
     }
 
     @Test
