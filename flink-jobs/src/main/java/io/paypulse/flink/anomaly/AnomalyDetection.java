@@ -63,7 +63,7 @@ public final class AnomalyDetection {
         SingleOutputStreamOperator<AnomalyRow> anomalies = verdicts.union(endpoint)
                 .keyBy(v -> v.point().family(), Types.STRING)
                 .process(new IncidentTrackerFunction(config.resolveAfterWindows(), config.cooldown().toSeconds(),
-                        config.endpointBucket().toSeconds()), Types.POJO(AnomalyRow.class))
+                        config.endpointBucket().toSeconds(), config.resolveHold().toSeconds()), Types.POJO(AnomalyRow.class))
                 .uid("incidents").name("Incidents per family");
 
         DataStream<AlertRecord> alerts = anomalies.getSideOutput(IncidentTrackerFunction.ALERTS)

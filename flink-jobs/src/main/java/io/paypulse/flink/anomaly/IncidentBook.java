@@ -26,6 +26,9 @@ import java.util.Map;
  *   <li><b>Resolution.</b> An incident resolves once every member has had {@code resolveAfter}
  *       consecutive normal windows, or has not reported for {@code quietSeconds} of the family's time
  *       (by default that many windows).</li>
+ *   <li><b>Resolve hold.</b> PagerDuty gets the resolve of a paged incident only once it has stayed
+ *       resolved for {@code resolveHoldSeconds}; an anomaly related to it before then reopens it under
+ *       the same page, which never went quiet on PagerDuty.</li>
  *   <li><b>Cooldown.</b> A resolved incident is remembered for {@code cooldownSeconds}; an anomaly
  *       related to it in that time reopens it without paging again (recorded as suppressed), and it
  *       resolves again silently. After the cooldown, a new incident pages.</li>
@@ -59,6 +62,9 @@ public final class IncidentBook implements Serializable {
     private final ArrayList<Incident> incidents = new ArrayList<>();
     private long latestWindow;
     private long overCapacity;
+    // Not final: a book checkpointed before it existed restores 0 (resolve at once, as it did then);
+    // the tracker sets the configured value on every load.
+    private long resolveHoldSeconds;
 
     public IncidentBook(long windowSeconds, int resolveAfter, long cooldownSeconds) {
         this(windowSeconds, resolveAfter, cooldownSeconds, resolveAfter * windowSeconds);
@@ -99,6 +105,15 @@ public final class IncidentBook implements Serializable {
         }
     }
 
+    /** How long a paged incident must stay resolved before PagerDuty gets its resolve; 0 = at once. */
+    public IncidentBook resolveHold(long seconds) {
+        if (seconds < 0) {
+            throw new IllegalArgumentException("the resolve hold must not be negative, got " + seconds);
+        }
+        this.resolveHoldSeconds = seconds;
+        return this;
+    }
+
     /** Anomalies not tracked because the book was full of open incidents, since this book began. */
     public long overCapacity() {
         return overCapacity;
@@ -127,6 +142,7 @@ public final class IncidentBook implements Serializable {
             }
         }
         resolveQuiet(rows, alerts);
+        sendHeldResolves(alerts);
         forgetOld();
         return new Changes(rows, alerts);
     }
@@ -155,6 +171,23 @@ public final class IncidentBook implements Serializable {
             if (incident.open && incident.relatesTo(p)) {
                 target = incident;
                 break;
+            }
+        }
+        if (target == null) {
+            for (Incident incident : incidents) {
+                if (!incident.open && incident.resolvePending && incident.relatesTo(p)) {
+                    // Back before PagerDuty heard it resolved: the same page stays open, nothing to send.
+                    target = incident;
+                    target.open = true;
+                    target.resolvePending = false;
+                    target.resolvedAt = 0;
+                    for (Member m : target.members.values()) {
+                        m.normalStreak = 0;
+                        m.version++;
+                        rows.add(row(target, m));
+                    }
+                    break;
+                }
             }
         }
         if (target == null) {
@@ -246,17 +279,37 @@ public final class IncidentBook implements Serializable {
                 rows.add(row(incident, m));
             }
             if (incident.paged) {
-                alerts.add(alert(AlertRequest.RESOLVE, incident, root, latestWindow,
-                        "Resolved: " + Summaries.sentence(root) + "; back to normal for " + resolveAfter + " windows"));
+                if (resolveHoldSeconds > 0) {
+                    incident.resolvePending = true;
+                } else {
+                    alerts.add(resolve(incident, root));
+                }
             }
         }
     }
 
+    /** The resolves of paged incidents that have stayed resolved for the hold. */
+    private void sendHeldResolves(List<AlertRequest> alerts) {
+        for (Incident incident : incidents) {
+            if (incident.resolvePending && !incident.open && latestWindow - incident.resolvedAt >= resolveHoldSeconds) {
+                incident.resolvePending = false;
+                alerts.add(resolve(incident, incident.root()));
+            }
+        }
+    }
+
+    private AlertRequest resolve(Incident incident, Member root) {
+        long normalSeconds = latestWindow - incident.resolvedAt + resolveAfter * windowSeconds;
+        return alert(AlertRequest.RESOLVE, incident, root, latestWindow, "Resolved: " + Summaries.sentence(root)
+                + "; back to normal for " + Math.max(resolveAfter, normalSeconds / windowSeconds) + " windows");
+    }
+
     private void forgetOld() {
-        incidents.removeIf(i -> !i.open && latestWindow - i.resolvedAt > cooldownSeconds);
-        // The oldest resolved ones go first, still within their cooldown; an open one never does.
+        incidents.removeIf(i -> !i.open && !i.resolvePending && latestWindow - i.resolvedAt > cooldownSeconds);
+        // The oldest resolved ones go first, still within their cooldown; an open one never does, nor one
+        // whose resolve PagerDuty has not had yet.
         for (int i = 0; i < incidents.size() && incidents.size() >= MAX_INCIDENTS; ) {
-            if (incidents.get(i).open) {
+            if (incidents.get(i).open || incidents.get(i).resolvePending) {
                 i++;
             } else {
                 incidents.remove(i);
@@ -324,6 +377,8 @@ public final class IncidentBook implements Serializable {
         final LinkedHashMap<String, Member> members = new LinkedHashMap<>();
         boolean open = true;
         boolean paged;
+        /** Resolved here, but PagerDuty has not had the resolve yet (the hold). */
+        boolean resolvePending;
         long lastAnomalous;
         long resolvedAt;
 

@@ -50,6 +50,7 @@ public final class IncidentTrackerFunction extends KeyedProcessFunction<String, 
     private final int resolveAfter;
     private final long cooldownSeconds;
     private final long endpointBucketSeconds;
+    private final long resolveHoldSeconds;
 
     private transient ValueState<byte[]> book;
     /** window start → the verdicts of that window, until the watermark passes its end. */
@@ -59,9 +60,16 @@ public final class IncidentTrackerFunction extends KeyedProcessFunction<String, 
     private transient Counter overCapacity;
 
     public IncidentTrackerFunction(int resolveAfter, long cooldownSeconds, long endpointBucketSeconds) {
+        this(resolveAfter, cooldownSeconds, endpointBucketSeconds, 0);
+    }
+
+    /** @param resolveHoldSeconds how long a paged incident stays resolved before PagerDuty gets the resolve */
+    public IncidentTrackerFunction(int resolveAfter, long cooldownSeconds, long endpointBucketSeconds,
+                                   long resolveHoldSeconds) {
         this.resolveAfter = resolveAfter;
         this.cooldownSeconds = cooldownSeconds;
         this.endpointBucketSeconds = endpointBucketSeconds;
+        this.resolveHoldSeconds = resolveHoldSeconds;
     }
 
     @Override
@@ -170,10 +178,11 @@ public final class IncidentTrackerFunction extends KeyedProcessFunction<String, 
         if (bytes == null) {
             long window = SeriesPoints.FAMILY_ENDPOINT.equals(family) ? endpointBucketSeconds
                     : SeriesDetectorFunction.WINDOW_SECONDS;
-            return new IncidentBook(window, resolveAfter, cooldownSeconds, quietSeconds(family, window));
+            return new IncidentBook(window, resolveAfter, cooldownSeconds, quietSeconds(family, window))
+                    .resolveHold(resolveHoldSeconds);
         }
         try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes))) {
-            return (IncidentBook) in.readObject();
+            return ((IncidentBook) in.readObject()).resolveHold(resolveHoldSeconds);
         } catch (ClassNotFoundException e) {
             throw new IllegalStateException("incident state of family " + family + " could not be read", e);
         }

@@ -21,6 +21,8 @@ import java.util.Objects;
  * @param warmupWindows       windows a series needs before it may alert; 0 = the detectors' default
  * @param grafanaUrl          Grafana's base URL for links in pages, or empty
  * @param pagerDutyEnv        the {@code PAGERDUTY_*} variables, as given
+ * @param resolveHold         how long a paged incident must stay resolved before PagerDuty gets the
+ *                            resolve; a relapse within it keeps the same page open
  */
 public record AlertingConfig(
         int resolveAfterWindows,
@@ -28,17 +30,24 @@ public record AlertingConfig(
         Duration endpointBucket,
         int warmupWindows,
         String grafanaUrl,
-        Map<String, String> pagerDutyEnv) implements Serializable {
+        Map<String, String> pagerDutyEnv,
+        Duration resolveHold) implements Serializable {
 
     public static final String ENV_RESOLVE_AFTER_WINDOWS = "PAYPULSE_RESOLVE_AFTER_WINDOWS";
     public static final String ENV_INCIDENT_COOLDOWN = "PAYPULSE_INCIDENT_COOLDOWN";
     public static final String ENV_ENDPOINT_BUCKET = "PAYPULSE_ENDPOINT_BUCKET";
     public static final String ENV_DETECTOR_WARMUP_WINDOWS = "PAYPULSE_DETECTOR_WARMUP_WINDOWS";
     public static final String ENV_GRAFANA_URL = "GRAFANA_URL";
+    public static final String ENV_RESOLVE_HOLD = "PAYPULSE_INCIDENT_RESOLVE_HOLD";
 
     public static final int DEFAULT_RESOLVE_AFTER_WINDOWS = 5;
     public static final Duration DEFAULT_INCIDENT_COOLDOWN = Duration.ofMinutes(30);
     public static final Duration DEFAULT_ENDPOINT_BUCKET = Duration.ofMinutes(1);
+    /**
+     * An adaptive baseline flags some minutes of a lasting problem, not all: holding the resolve ten
+     * minutes keeps PagerDuty's incident open through such gaps instead of resolving it mid-problem.
+     */
+    public static final Duration DEFAULT_RESOLVE_HOLD = Duration.ofMinutes(10);
     /** The Grafana dashboard a page links to (dashboards/). */
     public static final String DASHBOARD_PATH = "/d/paypulse-financial-health";
 
@@ -64,6 +73,16 @@ public record AlertingConfig(
         }
         pagerDutyEnv = Map.copyOf(pagerDutyEnv);
         PagerDutyConfig.fromEnv(pagerDutyEnv); // fail fast, with PagerDuty's own messages
+        Objects.requireNonNull(resolveHold, ENV_RESOLVE_HOLD);
+        if (resolveHold.isNegative()) {
+            throw new IllegalArgumentException(ENV_RESOLVE_HOLD + " must not be negative, got " + resolveHold);
+        }
+    }
+
+    /** With the default resolve hold. */
+    public AlertingConfig(int resolveAfterWindows, Duration cooldown, Duration endpointBucket, int warmupWindows,
+                          String grafanaUrl, Map<String, String> pagerDutyEnv) {
+        this(resolveAfterWindows, cooldown, endpointBucket, warmupWindows, grafanaUrl, pagerDutyEnv, DEFAULT_RESOLVE_HOLD);
     }
 
     public static AlertingConfig fromEnv(Map<String, String> env) {
@@ -79,7 +98,8 @@ public record AlertingConfig(
                 duration(env, ENV_ENDPOINT_BUCKET, DEFAULT_ENDPOINT_BUCKET),
                 integer(env, ENV_DETECTOR_WARMUP_WINDOWS, 0),
                 env.getOrDefault(ENV_GRAFANA_URL, ""),
-                pagerDuty);
+                pagerDuty,
+                duration(env, ENV_RESOLVE_HOLD, DEFAULT_RESOLVE_HOLD));
     }
 
     /** The dashboard link for pages, or null without {@code GRAFANA_URL}. */
@@ -101,6 +121,7 @@ public record AlertingConfig(
     @Override
     public String toString() {
         return "AlertingConfig[resolveAfterWindows=" + resolveAfterWindows + ", cooldown=" + cooldown
+                + ", resolveHold=" + resolveHold
                 + ", endpointBucket=" + endpointBucket + ", warmupWindows=" + detectorConfig().warmupWindows()
                 + (warmupWindows > 0 ? "" : " (default)") + ", grafanaUrl="
                 + grafanaUrl + ", pagerDuty=" + PagerDutyConfig.fromEnv(pagerDutyEnv) + "]";

@@ -92,6 +92,40 @@ class IncidentBookTest {
     }
 
     @Test
+    void aRelapseWithinTheResolveHoldKeepsTheSamePageOpenAndPagerDutyHearsOneResolve() {
+        IncidentBook book = new IncidentBook(60, 2, 1800).resolveHold(300);
+        feed(book, rate(VISA_BR, "card_brand,card_country", 0, 0.38, 412, 0.06, true));
+        feed(book, rate(VISA_BR, "card_brand,card_country", 1, 0.06, 400, 0.06, false));
+        feed(book, rate(VISA_BR, "card_brand,card_country", 2, 0.06, 400, 0.06, false));
+        assertEquals(0, book.openIncidents(), "resolved here after 2 normal windows");
+        assertEquals(0, resolves(), "but PagerDuty's incident stays open through the hold");
+        // The adaptive baseline flags the lasting rise again: the same incident, the same page.
+        feed(book, rate(VISA_BR, "card_brand,card_country", 4, 0.30, 400, 0.06, true));
+        assertEquals(1, book.openIncidents());
+        assertEquals(List.of(AlertRequest.TRIGGER), alerts.stream().map(AlertRequest::action).toList(),
+                "no new page and nothing suppressed");
+        for (int w = 5; w <= 10; w++) {
+            feed(book, rate(VISA_BR, "card_brand,card_country", w, 0.06, 400, 0.06, false));
+        }
+        // Resolved at window 6 (two normal windows); the hold of 5 windows ends at window 11.
+        assertEquals(0, resolves());
+        feed(book, rate(VISA_BR, "card_brand,card_country", 11, 0.06, 400, 0.06, false));
+        assertEquals(List.of(AlertRequest.TRIGGER, AlertRequest.RESOLVE), alerts.stream().map(AlertRequest::action).toList());
+        assertEquals(alerts.get(0).dedupKey(), alerts.get(1).dedupKey());
+        assertEquals((T0 + 11 * 60) * 1000, alerts.get(1).timestampMillis());
+        assertTrue(alerts.get(1).summary().endsWith("; back to normal for 7 windows"), alerts.get(1).summary());
+    }
+
+    @Test
+    void aBookRestoredWithoutAHoldResolvesAtOnceAsBefore() throws Exception {
+        IncidentBook book = new IncidentBook(60, 2, 1800);
+        feed(book, rate(VISA_BR, "card_brand,card_country", 0, 0.38, 412, 0.06, true));
+        feed(book, rate(VISA_BR, "card_brand,card_country", 1, 0.06, 400, 0.06, false));
+        feed(book, rate(VISA_BR, "card_brand,card_country", 2, 0.06, 400, 0.06, false));
+        assertEquals(1, resolves());
+    }
+
+    @Test
     void volumeSurgesAndFasterWebhooksDoNotPageButDropsAndSlowdownsDo() {
         IncidentBook book = new IncidentBook(60, 3, 1800);
         feed(book, verdict(SeriesPoints.FAMILY_VOLUME, SeriesPoints.WEBHOOK_VOLUME, "", 0, 900, 300, "UP"));

@@ -21,6 +21,7 @@ class AlertingConfigTest {
         assertEquals(5, c.resolveAfterWindows());
         assertEquals(Duration.ofMinutes(30), c.cooldown());
         assertEquals(Duration.ofMinutes(1), c.endpointBucket());
+        assertEquals(Duration.ofMinutes(10), c.resolveHold());
         assertEquals(0, c.warmupWindows());
         assertNull(c.dashboardUrl());
         assertFalse(c.paging());
@@ -35,7 +36,9 @@ class AlertingConfigTest {
         AlertingConfig c = AlertingConfig.fromEnv(Map.of(
                 "PAYPULSE_RESOLVE_AFTER_WINDOWS", "3", "PAYPULSE_INCIDENT_COOLDOWN", "10m",
                 "PAYPULSE_ENDPOINT_BUCKET", "30s", "PAYPULSE_DETECTOR_WARMUP_WINDOWS", "120",
-                "GRAFANA_URL", "https://grafana.example.com/", "PAGERDUTY_ROUTING_KEY", KEY, "UNRELATED", "x"));
+                "GRAFANA_URL", "https://grafana.example.com/", "PAGERDUTY_ROUTING_KEY", KEY, "UNRELATED", "x",
+                "PAYPULSE_INCIDENT_RESOLVE_HOLD", "0s"));
+        assertEquals(Duration.ZERO, c.resolveHold());
         assertEquals(3, c.resolveAfterWindows());
         assertEquals(Duration.ofMinutes(10), c.cooldown());
         assertEquals(Duration.ofSeconds(30), c.endpointBucket());
@@ -60,6 +63,8 @@ class AlertingConfigTest {
         assertMessage("PAYPULSE_RESOLVE_AFTER_WINDOWS", Map.of("PAYPULSE_RESOLVE_AFTER_WINDOWS", "five"));
         assertMessage("PAYPULSE_INCIDENT_COOLDOWN", Map.of("PAYPULSE_INCIDENT_COOLDOWN", "soon"));
         assertMessage("PAYPULSE_ENDPOINT_BUCKET", Map.of("PAYPULSE_ENDPOINT_BUCKET", "500ms"));
+        assertMessage("PAYPULSE_INCIDENT_RESOLVE_HOLD", Map.of("PAYPULSE_INCIDENT_RESOLVE_HOLD", "later"));
+        assertMessage("PAYPULSE_INCIDENT_RESOLVE_HOLD", Map.of("PAYPULSE_INCIDENT_RESOLVE_HOLD", "-PT1M"));
         assertMessage("PAYPULSE_DETECTOR_WARMUP_WINDOWS", Map.of("PAYPULSE_DETECTOR_WARMUP_WINDOWS", "-1"));
         assertMessage("GRAFANA_URL", Map.of("GRAFANA_URL", "grafana:3000"));
         assertMessage("PAGERDUTY_EVENTS_URL", Map.of("PAGERDUTY_EVENTS_URL", "not a url"));
