@@ -65,6 +65,11 @@ public final class IncidentBook implements Serializable {
     // Not final: a book checkpointed before it existed restores 0 (resolve at once, as it did then);
     // the tracker sets the configured value on every load.
     private long resolveHoldSeconds;
+    // The endpoint family's last bucket with webhooks, and the incidents opened since: an outage's
+    // incident is named by them, not by the processing-time bucket that flagged it, so a job restarted
+    // from a checkpoint taken during the silence pages it under the same dedup key (PagerDuty folds it).
+    private long lastEndpointArrival;
+    private int endpointOpenedSinceArrival;
 
     public IncidentBook(long windowSeconds, int resolveAfter, long cooldownSeconds) {
         this(windowSeconds, resolveAfter, cooldownSeconds, resolveAfter * windowSeconds);
@@ -130,6 +135,10 @@ public final class IncidentBook implements Serializable {
         List<AlertRequest> alerts = new ArrayList<>();
         SeriesPoint p = verdict.point();
         latestWindow = Math.max(latestWindow, p.windowStart());
+        if (SeriesPoints.FAMILY_ENDPOINT.equals(p.family()) && p.value() > 0 && p.windowStart() > lastEndpointArrival) {
+            lastEndpointArrival = p.windowStart();
+            endpointOpenedSinceArrival = 0;
+        }
         if (verdict.anomalous() && pages(verdict)) {
             onAnomaly(verdict, rows, alerts);
         } else {
@@ -183,7 +192,7 @@ public final class IncidentBook implements Serializable {
                     target.resolvedAt = 0;
                     for (Member m : target.members.values()) {
                         m.normalStreak = 0;
-                        m.version++;
+                        bump(m);
                         rows.add(row(target, m));
                     }
                     break;
@@ -201,7 +210,7 @@ public final class IncidentBook implements Serializable {
                             "Reopened within the cooldown of " + cooldownSeconds + " s, not paged again: "
                                     + Summaries.sentence(root)));
                     for (Member m : target.members.values()) {
-                        m.version++;
+                        bump(m);
                         rows.add(row(target, m));
                     }
                     break;
@@ -215,7 +224,7 @@ public final class IncidentBook implements Serializable {
                 overCapacity++;
                 return;
             }
-            target = new Incident(id(p.family(), p.seriesId(), Long.toString(p.windowStart())), p.windowStart());
+            target = new Incident(newIncidentId(p), p.windowStart());
             incidents.add(target);
             opened = true;
         }
@@ -225,14 +234,18 @@ public final class IncidentBook implements Serializable {
                 target.lastAnomalous = Math.max(target.lastAnomalous, p.windowStart());
                 return;
             }
-            m = new Member(id(target.id, p.seriesId(), Long.toString(p.windowStart())), p, v);
+            // An endpoint outage's member is named by its incident alone, like the incident itself, so a
+            // restarted job rewrites the same anomaly row instead of leaving the first one open.
+            String memberId = SeriesPoints.FAMILY_ENDPOINT.equals(p.family()) ? id(target.id, p.seriesId())
+                    : id(target.id, p.seriesId(), Long.toString(p.windowStart()));
+            m = new Member(memberId, p, v);
             target.members.put(p.seriesId(), m);
-            m.version = 1;
+            bump(m);
             rows.add(row(target, m));
         } else if (!m.anomalousEpisode || v.score() > m.score || (v.score() == m.score
                 && Math.abs(p.value() - v.expected()) > Math.abs(m.observed - m.expected))) {
             m.worst(p, v);
-            m.version++;
+            bump(m);
             rows.add(row(target, m));
         }
         m.anomalousEpisode = true;
@@ -275,7 +288,7 @@ public final class IncidentBook implements Serializable {
             Member root = incident.root();
             for (Member m : incident.members.values()) {
                 m.anomalousEpisode = false;
-                m.version++;
+                bump(m);
                 rows.add(row(incident, m));
             }
             if (incident.paged) {
@@ -354,6 +367,23 @@ public final class IncidentBook implements Serializable {
         return new AlertRequest(action, AlertRequest.dedupKey(incident.id), incident.id, summary, severity,
                 windowStart * 1000, root.family, root.dimensionSet, root.metric + (root.direction.equals("DOWN")
                 ? "_drop" : "_spike"), Summaries.details(incident.id, root, incident.members.values()));
+    }
+
+    /**
+     * The next version of a member's anomaly row. An endpoint outage's versions also follow the
+     * processing-time bucket, so that after a restart (which starts its member again) the rows written
+     * later still win in ClickHouse's ReplacingMergeTree.
+     */
+    private void bump(Member m) {
+        m.version = SeriesPoints.FAMILY_ENDPOINT.equals(m.family) ? Math.max(m.version + 1, latestWindow) : m.version + 1;
+    }
+
+    private String newIncidentId(SeriesPoint p) {
+        if (SeriesPoints.FAMILY_ENDPOINT.equals(p.family())) {
+            return id(p.family(), p.seriesId(), "after", Long.toString(lastEndpointArrival),
+                    Integer.toString(endpointOpenedSinceArrival++));
+        }
+        return id(p.family(), p.seriesId(), Long.toString(p.windowStart()));
     }
 
     static String id(String... parts) {

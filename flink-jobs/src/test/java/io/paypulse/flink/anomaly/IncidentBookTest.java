@@ -151,6 +151,46 @@ class IncidentBookTest {
     }
 
     @Test
+    void anEndpointOutagePagedAgainAfterARestartKeepsItsDedupKey() throws Exception {
+        IncidentBook book = new IncidentBook(60, 2, 1800);
+        for (int w = 0; w < 3; w++) {
+            feed(book, endpoint(w, 120, false));
+        }
+        feed(book, endpoint(3, 0, false));
+        // The checkpoint the job restarts from: taken during the silence, before the page.
+        IncidentBook restored = InstantiationUtil.clone(book);
+        feed(book, endpoint(4, 0, true));
+        // The restarted job judges the silence again, in a later bucket of processing time.
+        List<AlertRequest> before = new ArrayList<>(alerts);
+        feed(restored, endpoint(6, 0, true));
+        assertEquals(2, triggers());
+        assertEquals(alerts.get(before.size() - 1).dedupKey(), alerts.get(alerts.size() - 1).dedupKey(),
+                "PagerDuty folds the second trigger into the open incident");
+        List<String> anomalyIds = rows.stream().map(AnomalyRow::id).distinct().toList();
+        assertEquals(1, anomalyIds.size(), "the restarted job rewrites the same anomaly row: " + anomalyIds);
+        // Its versions keep growing across the restart, so the newest row wins in ClickHouse.
+        AnomalyRow last = rows.get(rows.size() - 1);
+        assertTrue(rows.stream().allMatch(r -> r.version() <= last.version()), rows.toString());
+
+        // Webhooks come back, the outage resolves; a later, separate outage is a new incident.
+        for (int w = 7; w < 10; w++) {
+            feed(restored, endpoint(w, 120, false));
+        }
+        assertEquals(0, restored.openIncidents());
+        AnomalyRow resolvedRow = rows.get(rows.size() - 1);
+        assertEquals(AnomalyRow.RESOLVED, resolvedRow.status());
+        assertTrue(rows.stream().filter(r -> r != resolvedRow && r.id().equals(resolvedRow.id()))
+                .allMatch(r -> r.version() < resolvedRow.version()), "the resolved row has the highest version: " + rows);
+        feed(restored, endpoint(80, 0, true));
+        assertTrue(!alerts.get(alerts.size() - 1).dedupKey().equals(alerts.get(0).dedupKey()));
+    }
+
+    private static SeriesVerdict endpoint(int bucket, long arrivals, boolean anomalous) {
+        SeriesPoint p = SeriesPoints.arrivals(T0 + bucket * 60L, arrivals);
+        return new SeriesVerdict(p, 120, anomalous ? 0.99 : 0.1, anomalous, anomalous ? "DOWN" : "NONE");
+    }
+
+    @Test
     void survivesJavaSerializationAsFlinkStateDoes() throws Exception {
         IncidentBook book = new IncidentBook(60, 2, 600);
         feed(book, rate(VISA_BR, "card_brand,card_country", 0, 0.38, 412, 0.06, true));
