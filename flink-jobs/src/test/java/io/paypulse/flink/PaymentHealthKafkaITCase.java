@@ -143,7 +143,7 @@ class PaymentHealthKafkaITCase {
                 withHeader(topic.delivery(StripeEventSamples.chargeSucceeded("evt_kbadheader", "ch_kbadheader", T0 + 12, "visa",
                         "US", 1000, "usd"), 300), EnvelopeHeaders.EVENT_CREATED, "yesterday"),
                 withValue(topic.delivery("{\"id\":\"evt_knotjson\",\"object\":\"event\",\"type\":\"customer.updated\","
-                        + "\"created\":" + (T0 + 15) + ",\"livemode\":false}", 600), "not json {"),
+                        + "\"created\":" + (T0 + 15) + ",\"livemode\":true}", 600), "not json {"),
                 // Times no DateTime column can hold, which failed the ClickHouse insert after every restart:
                 // a created in milliseconds received on time, and a negative one.
                 topic.record(StripeEventSamples.chargeSucceeded("evt_kmillis", "ch_kmillis", (T0 + 13) * 1000, "visa", "US",
