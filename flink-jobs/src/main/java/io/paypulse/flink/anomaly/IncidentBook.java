@@ -54,11 +54,12 @@ public final class IncidentBook implements Serializable {
      */
     static final int MAX_PAGED_OPEN = 10;
 
-    private final long windowSeconds;
-    // Not final: a book checkpointed before this field existed restores it as 0 (see readObject).
+    // Not final: the tracker applies the configuration in force to a book restored from a checkpoint
+    // (configure), and a book checkpointed before quietSeconds existed restores it as 0 (see readObject).
+    private long windowSeconds;
     private long quietSeconds;
-    private final int resolveAfter;
-    private final long cooldownSeconds;
+    private int resolveAfter;
+    private long cooldownSeconds;
     private final ArrayList<Incident> incidents = new ArrayList<>();
     private long latestWindow;
     private long overCapacity;
@@ -80,14 +81,7 @@ public final class IncidentBook implements Serializable {
      *                     as normal); sparse series such as payouts need far longer than busy ones
      */
     public IncidentBook(long windowSeconds, int resolveAfter, long cooldownSeconds, long quietSeconds) {
-        if (windowSeconds < 1 || resolveAfter < 1 || cooldownSeconds < 0 || quietSeconds < windowSeconds) {
-            throw new IllegalArgumentException("windowSeconds and resolveAfter must be at least 1, cooldown not negative,"
-                    + " quiet at least one window");
-        }
-        this.quietSeconds = quietSeconds;
-        this.windowSeconds = windowSeconds;
-        this.resolveAfter = resolveAfter;
-        this.cooldownSeconds = cooldownSeconds;
+        configure(windowSeconds, resolveAfter, cooldownSeconds, quietSeconds, 0);
     }
 
     /**
@@ -108,6 +102,23 @@ public final class IncidentBook implements Serializable {
         boolean isEmpty() {
             return anomalies.isEmpty() && alerts.isEmpty();
         }
+    }
+
+    /**
+     * Applies the configuration in force, also to a book restored from a checkpoint taken under other
+     * settings: its incidents keep their state, and the new rules apply from the next verdict.
+     */
+    public IncidentBook configure(long windowSeconds, int resolveAfter, long cooldownSeconds, long quietSeconds,
+                                  long resolveHoldSeconds) {
+        if (windowSeconds < 1 || resolveAfter < 1 || cooldownSeconds < 0 || quietSeconds < windowSeconds) {
+            throw new IllegalArgumentException("windowSeconds and resolveAfter must be at least 1, cooldown not negative,"
+                    + " quiet at least one window");
+        }
+        this.windowSeconds = windowSeconds;
+        this.resolveAfter = resolveAfter;
+        this.cooldownSeconds = cooldownSeconds;
+        this.quietSeconds = quietSeconds;
+        return resolveHold(resolveHoldSeconds);
     }
 
     /** How long a paged incident must stay resolved before PagerDuty gets its resolve; 0 = at once. */

@@ -175,14 +175,16 @@ public final class IncidentTrackerFunction extends KeyedProcessFunction<String, 
 
     private IncidentBook load(String family) throws IOException {
         byte[] bytes = book.value();
+        long window = SeriesPoints.FAMILY_ENDPOINT.equals(family) ? endpointBucketSeconds
+                : SeriesDetectorFunction.WINDOW_SECONDS;
         if (bytes == null) {
-            long window = SeriesPoints.FAMILY_ENDPOINT.equals(family) ? endpointBucketSeconds
-                    : SeriesDetectorFunction.WINDOW_SECONDS;
             return new IncidentBook(window, resolveAfter, cooldownSeconds, quietSeconds(family, window))
                     .resolveHold(resolveHoldSeconds);
         }
         try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes))) {
-            return ((IncidentBook) in.readObject()).resolveHold(resolveHoldSeconds);
+            // The settings in force, not those the book was checkpointed with.
+            return ((IncidentBook) in.readObject()).configure(window, resolveAfter, cooldownSeconds,
+                    quietSeconds(family, window), resolveHoldSeconds);
         } catch (ClassNotFoundException e) {
             throw new IllegalStateException("incident state of family " + family + " could not be read", e);
         }

@@ -117,6 +117,18 @@ class IncidentBookTest {
     }
 
     @Test
+    void aRestoredBookFollowsTheSettingsInForce() throws Exception {
+        IncidentBook book = new IncidentBook(60, 5, 1800);
+        feed(book, rate(VISA_BR, "card_brand,card_country", 0, 0.38, 412, 0.06, true));
+        // Restarted with PAYPULSE_RESOLVE_AFTER_WINDOWS=2 and no hold.
+        IncidentBook restored = InstantiationUtil.clone(book).configure(60, 2, 1800, 120, 0);
+        feed(restored, rate(VISA_BR, "card_brand,card_country", 1, 0.06, 400, 0.06, false));
+        feed(restored, rate(VISA_BR, "card_brand,card_country", 2, 0.06, 400, 0.06, false));
+        assertEquals(0, restored.openIncidents(), "two normal windows now resolve it, not five");
+        assertEquals(1, resolves());
+    }
+
+    @Test
     void aBookRestoredWithoutAHoldResolvesAtOnceAsBefore() throws Exception {
         IncidentBook book = new IncidentBook(60, 2, 1800);
         feed(book, rate(VISA_BR, "card_brand,card_country", 0, 0.38, 412, 0.06, true));
