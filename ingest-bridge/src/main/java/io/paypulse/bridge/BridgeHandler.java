@@ -148,7 +148,7 @@ final class BridgeHandler extends Handler.Abstract.NonBlocking {
         metrics.secretMatched(result.secretIndex());
         StripeEventEnvelope envelope;
         try {
-            envelope = StripeEventEnvelope.parse(body);
+            envelope = StripeEventEnvelope.parse(body, receivedAt);
         } catch (StripeEventEnvelope.MalformedEventException e) {
             deadLetter(e.rejection(), e.getMessage(), body, receivedAt, response, done);
             return;

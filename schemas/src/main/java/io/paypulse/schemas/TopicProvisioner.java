@@ -132,6 +132,12 @@ public final class TopicProvisioner {
                     await(result.values().get(spec.name()), "create topic " + spec.name());
                     created.add(spec.name());
                     NewTopic request = requests.get(spec.name());
+                    if (request.replicationFactor() < TopicSpec.DURABLE_REPLICAS && brokers > 1) {
+                        LOG.warn("event=topic_created_with_fewer_replicas topic={} replication_factor={} brokers_up={}"
+                                + " action=\"if the cluster has more brokers than are up now, raise the topic's"
+                                + " replication factor to 3 (kafka-reassign-partitions) and set min.insync.replicas=2\"",
+                                spec.name(), request.replicationFactor(), brokers);
+                    }
                     LOG.info("event=topic_created topic={} partitions={} replication_factor={} brokers={} config=\"{}\"",
                             spec.name(), spec.partitions(), request.replicationFactor(), brokers,
                             request.configs().entrySet().stream().map(c -> c.getKey() + "=" + c.getValue())
@@ -162,11 +168,12 @@ public final class TopicProvisioner {
         for (TopicSpec spec : present) {
             TopicDescription description = descriptions.get(spec.name());
             int replicas = description.partitions().isEmpty() ? 0 : description.partitions().get(0).replicas().size();
-            if (spec.replicationFactor().isEmpty() && replicas == 1 && brokersSeen() >= TopicSpec.DURABLE_REPLICAS) {
+            if (spec.replicationFactor().isEmpty() && replicas > 0
+                    && replicas < Math.min(brokersSeen(), TopicSpec.DURABLE_REPLICAS)) {
                 // Not changed here: reassigning replicas is an operator's decision, with its own tooling.
-                LOG.warn("event=topic_single_replica topic={} replication_factor=1 brokers={} action=\"an acknowledged "
-                        + "record lives on one broker's disk: raise the topic's replication factor to 3 "
-                        + "(kafka-reassign-partitions) and set min.insync.replicas=2\"", spec.name(), brokersSeen());
+                LOG.warn("event=topic_under_replicated topic={} replication_factor={} brokers={} action=\"an acknowledged "
+                        + "record lives on fewer brokers than the cluster has: raise the topic's replication factor to 3 "
+                        + "(kafka-reassign-partitions) and set min.insync.replicas=2\"", spec.name(), replicas, brokersSeen());
             }
             int actual = description.partitions().size();
             if (actual != spec.partitions()) {

@@ -64,16 +64,18 @@ public record TopicSpec(
      * The replication a cluster of {@code brokers} gives a topic whose spec pins none: as many replicas
      * as there are brokers, up to {@link #DURABLE_REPLICAS}, and {@code min.insync.replicas} 2 once there
      * are three, so that an {@code acks=all} acknowledgement (the bridge's 200) means two copies on two
-     * brokers. Kafka's own defaults are one replica and one in-sync replica: one disk.
+     * brokers. Kafka's own defaults are one replica and one in-sync replica: one disk. With fewer than
+     * three replicas {@code min.insync.replicas} is left to the brokers (0 here), so a topic created
+     * while a broker is down never gets a laxer setting than the cluster's.
      *
-     * @return the replication factor and the {@code min.insync.replicas} value
+     * @return the replication factor and the {@code min.insync.replicas} value, 0 for the brokers' own
      */
     public static Replication durableReplication(int brokers) {
         if (brokers < 1) {
             throw new IllegalArgumentException("a cluster has at least one broker, got " + brokers);
         }
         short replicas = (short) Math.min(brokers, DURABLE_REPLICAS);
-        return new Replication(replicas, replicas >= 3 ? 2 : 1);
+        return new Replication(replicas, replicas >= 3 ? 2 : 0);
     }
 
     /** A replication factor and the {@code min.insync.replicas} that goes with it. */
@@ -91,7 +93,9 @@ public record TopicSpec(
         }
         Replication r = durableReplication(brokers);
         Map<String, String> configs = new TreeMap<>(config);
-        configs.putIfAbsent("min.insync.replicas", Integer.toString(r.minInsyncReplicas()));
+        if (r.minInsyncReplicas() > 0) {
+            configs.putIfAbsent("min.insync.replicas", Integer.toString(r.minInsyncReplicas()));
+        }
         return new NewTopic(name, Optional.of(partitions), Optional.of(r.replicas())).configs(configs);
     }
 

@@ -162,9 +162,58 @@ public final class IncidentBook implements Serializable {
             }
         }
         resolveQuiet(rows, alerts);
-        sendHeldResolves(alerts);
+        sendHeldResolves(latestWindow, alerts);
         forgetOld();
         return new Changes(rows, alerts);
+    }
+
+    /**
+     * After every verdict of a window is in: incidents the page budget held back page, oldest first,
+     * if paged ones have resolved and made room. Not per verdict, so that at the end of a storm, when
+     * every incident resolves in the same window, the held-back ones are not paged on their way out.
+     */
+    public List<AlertRequest> windowDone() {
+        List<AlertRequest> alerts = new ArrayList<>();
+        promoteHeldBack(alerts);
+        return alerts;
+    }
+
+    /**
+     * Moves this family's clock to {@code nowSeconds} (event time) without a verdict: held resolves
+     * that fall due go out, and incidents held back by the page budget page if there is room now.
+     */
+    public List<AlertRequest> advanceTo(long nowSeconds) {
+        List<AlertRequest> alerts = new ArrayList<>();
+        sendHeldResolves(Math.max(latestWindow, nowSeconds), alerts);
+        promoteHeldBack(alerts);
+        return alerts;
+    }
+
+    /** When the next held resolve falls due (epoch seconds), if one is held. */
+    public java.util.OptionalLong nextHeldResolveAt() {
+        return incidents.stream().filter(i -> i.resolvePending && !i.open)
+                .mapToLong(i -> i.resolvedAt + resolveHoldSeconds).min();
+    }
+
+    /** Incidents open and paged, or resolved but not yet on PagerDuty: what on-call sees open. */
+    private long pagedOpen() {
+        return incidents.stream().filter(i -> (i.open || i.resolvePending) && i.paged).count();
+    }
+
+    /** Incidents the page budget held back page, oldest first, as paged ones resolve and make room. */
+    private void promoteHeldBack(List<AlertRequest> alerts) {
+        long paged = pagedOpen();
+        for (Incident incident : incidents) {
+            if (paged >= MAX_PAGED_OPEN) {
+                return;
+            }
+            if (incident.open && incident.heldBack) {
+                incident.heldBack = false;
+                incident.paged = true;
+                alerts.add(trigger(incident, latestWindow));
+                paged++;
+            }
+        }
     }
 
     /**
@@ -265,11 +314,12 @@ public final class IncidentBook implements Serializable {
         m.lastSeen = Math.max(m.lastSeen, p.windowStart());
         target.lastAnomalous = Math.max(target.lastAnomalous, p.windowStart());
         if (opened) {
-            long pagedOpen = incidents.stream().filter(i -> i.open && i.paged).count();
+            long pagedOpen = pagedOpen();
             if (pagedOpen >= MAX_PAGED_OPEN) {
+                target.heldBack = true;
                 alerts.add(alert(AlertRequest.SUPPRESSED, target, target.root(), p.windowStart(),
-                        "Not paged, " + pagedOpen + " incidents of this kind are open already: "
-                                + Summaries.sentence(target.root())));
+                        "Not paged yet, " + pagedOpen + " incidents of this kind are open already (it pages when"
+                                + " one resolves): " + Summaries.sentence(target.root())));
             } else {
                 target.paged = true;
                 alerts.add(trigger(target, p.windowStart()));
@@ -295,6 +345,7 @@ public final class IncidentBook implements Serializable {
                 continue;
             }
             incident.open = false;
+            incident.heldBack = false;
             incident.resolvedAt = latestWindow;
             Member root = incident.root();
             for (Member m : incident.members.values()) {
@@ -306,25 +357,25 @@ public final class IncidentBook implements Serializable {
                 if (resolveHoldSeconds > 0) {
                     incident.resolvePending = true;
                 } else {
-                    alerts.add(resolve(incident, root));
+                    alerts.add(resolve(incident, root, latestWindow));
                 }
             }
         }
     }
 
-    /** The resolves of paged incidents that have stayed resolved for the hold. */
-    private void sendHeldResolves(List<AlertRequest> alerts) {
+    /** The resolves of paged incidents that have stayed resolved for the hold by {@code now}. */
+    private void sendHeldResolves(long now, List<AlertRequest> alerts) {
         for (Incident incident : incidents) {
-            if (incident.resolvePending && !incident.open && latestWindow - incident.resolvedAt >= resolveHoldSeconds) {
+            if (incident.resolvePending && !incident.open && now - incident.resolvedAt >= resolveHoldSeconds) {
                 incident.resolvePending = false;
-                alerts.add(resolve(incident, incident.root()));
+                alerts.add(resolve(incident, incident.root(), now));
             }
         }
     }
 
-    private AlertRequest resolve(Incident incident, Member root) {
-        long normalSeconds = latestWindow - incident.resolvedAt + resolveAfter * windowSeconds;
-        return alert(AlertRequest.RESOLVE, incident, root, latestWindow, "Resolved: " + Summaries.sentence(root)
+    private AlertRequest resolve(Incident incident, Member root, long now) {
+        long normalSeconds = now - incident.resolvedAt + resolveAfter * windowSeconds;
+        return alert(AlertRequest.RESOLVE, incident, root, now, "Resolved: " + Summaries.sentence(root)
                 + "; back to normal for " + Math.max(resolveAfter, normalSeconds / windowSeconds) + " windows");
     }
 
@@ -420,6 +471,8 @@ public final class IncidentBook implements Serializable {
         boolean paged;
         /** Resolved here, but PagerDuty has not had the resolve yet (the hold). */
         boolean resolvePending;
+        /** Open but not paged because the family's page budget was used up; pages when there is room. */
+        boolean heldBack;
         long lastAnomalous;
         long resolvedAt;
 

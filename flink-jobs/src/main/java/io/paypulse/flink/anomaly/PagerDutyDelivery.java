@@ -47,6 +47,10 @@ import java.util.Map;
  * requests an alert is reported as undelivered (ERROR log, {@link AnomalyMetrics#ALERTS_UNDELIVERED})
  * and still retried.
  *
+ * <p>Retries and rate-limit waits run on processing-time timers, which Flink does not fire once the
+ * input has ended: stop the job with a savepoint ({@code flink stop}), not with {@code --drain}, or
+ * alerts still waiting in the outbox stay in the savepoint instead of being sent.
+ *
  * <p>Delivery is at least once: after a restart, alerts emitted since the last checkpoint are sent
  * again with the same dedup key, which PagerDuty folds into the same open incident. Input is keyed
  * by the constant {@link #KEY} and runs with parallelism 1: one outbox, one rate limit per routing key.
@@ -156,7 +160,8 @@ public final class PagerDutyDelivery extends KeyedProcessFunction<String, AlertR
             if (outcome.done()) {
                 if (DeliveryResult.DELIVERED.equals(outcome.status())) {
                     delivered.inc();
-                } else {
+                } else if (attempt <= client.config().maxAttempts()) {
+                    // Refused for good; one past the attempts was already counted when they ran out.
                     undelivered.inc();
                 }
                 queue.remove(0);

@@ -250,7 +250,8 @@ class IncidentBookTest {
         assertEquals(IncidentBook.MAX_INCIDENTS - IncidentBook.MAX_PAGED_OPEN,
                 alerts.stream().filter(a -> a.action().equals(AlertRequest.SUPPRESSED)).count());
         assertTrue(alerts.stream().filter(a -> a.action().equals(AlertRequest.SUPPRESSED))
-                .allMatch(a -> a.summary().startsWith("Not paged, 10 incidents of this kind are open already: ")));
+                .allMatch(a -> a.summary().startsWith("Not paged yet, 10 incidents of this kind are open already (it pages"
+                        + " when one resolves): ")));
         for (int w = 1; w <= 3; w++) {
             for (int i = 0; i < accounts; i++) {
                 feed(book, rate("account=acct_" + i, "account", w, 0.06, 400, 0.06, false));
@@ -262,9 +263,60 @@ class IncidentBookTest {
         List<String> resolvedPages = alerts.stream().filter(a -> a.action().equals(AlertRequest.RESOLVE))
                 .map(AlertRequest::dedupKey).sorted().toList();
         assertEquals(paged, resolvedPages, "every page is resolved, and nothing that was not paged");
+        // Every incident resolved in the same window: nothing held back is paged on its way out.
+        assertEquals(List.of(), book.windowDone());
         // With room again, the next incident pages.
         feed(book, rate("account=acct_new", "account", 10, 0.9, 400, 0.06, true));
         assertEquals(IncidentBook.MAX_PAGED_OPEN + 1, triggers());
+    }
+
+    @Test
+    void anIncidentHeldBackByThePageBudgetPagesOnceAPagedOneResolves() {
+        IncidentBook book = new IncidentBook(60, 3, 1800);
+        int accounts = IncidentBook.MAX_PAGED_OPEN + 2;
+        for (int i = 0; i < accounts; i++) {
+            feed(book, rate("account=acct_" + i, "account", 0, 0.9, 400, 0.06, true));
+        }
+        alerts.addAll(book.windowDone());
+        assertEquals(IncidentBook.MAX_PAGED_OPEN, triggers());
+        // The paged ten recover; the last two stay anomalous.
+        for (int w = 1; w <= 3; w++) {
+            for (int i = 0; i < accounts; i++) {
+                feed(book, rate("account=acct_" + i, "account", w, i < IncidentBook.MAX_PAGED_OPEN ? 0.06 : 0.9, 400,
+                        0.06, i >= IncidentBook.MAX_PAGED_OPEN));
+            }
+            alerts.addAll(book.windowDone());
+        }
+        assertEquals(IncidentBook.MAX_PAGED_OPEN, resolves());
+        assertEquals(accounts, triggers(), "the two held back page once there is room");
+        for (int w = 4; w <= 6; w++) {
+            for (int i = 0; i < accounts; i++) {
+                feed(book, rate("account=acct_" + i, "account", w, 0.06, 400, 0.06, false));
+            }
+            alerts.addAll(book.windowDone());
+        }
+        assertEquals(accounts, resolves());
+        List<String> paged = alerts.stream().filter(a -> a.action().equals(AlertRequest.TRIGGER))
+                .map(AlertRequest::dedupKey).sorted().toList();
+        assertEquals(paged, alerts.stream().filter(a -> a.action().equals(AlertRequest.RESOLVE))
+                .map(AlertRequest::dedupKey).sorted().toList());
+    }
+
+    @Test
+    void aHeldResolveFallsDueWithEventTimeWithoutANewVerdict() {
+        IncidentBook book = new IncidentBook(60, 2, 1800, 24 * 3600).resolveHold(600);
+        feed(book, payout("currency=eur,method=standard", 0, 432_000, 259_200, true));
+        feed(book, payout("currency=eur,method=standard", 1, 259_200, 259_200, false));
+        feed(book, payout("currency=eur,method=standard", 2, 259_200, 259_200, false));
+        assertEquals(0, book.openIncidents());
+        assertEquals(0, resolves());
+        assertEquals(java.util.OptionalLong.of(T0 + 2 * 60 + 600), book.nextHeldResolveAt());
+        // No payout for hours: the watermark alone brings the resolve.
+        assertEquals(List.of(), book.advanceTo(T0 + 2 * 60 + 599));
+        List<AlertRequest> due = book.advanceTo(T0 + 2 * 60 + 600);
+        assertEquals(List.of(AlertRequest.RESOLVE), due.stream().map(AlertRequest::action).toList());
+        assertEquals((T0 + 2 * 60 + 600) * 1000, due.get(0).timestampMillis());
+        assertEquals(java.util.OptionalLong.empty(), book.nextHeldResolveAt());
     }
 
     @Test
