@@ -61,9 +61,32 @@ class IncidentTrackerFunctionTest {
         assertEquals(live, backlog);
     }
 
+    @Test
+    void aHeldResolveGoesOutWhenEventTimePassesItEvenWithNoMoreVerdicts() throws Exception {
+        try (var harness = harness(600)) {
+            for (int w = 0; w <= 10; w++) {
+                harness.processElement(verdict("", "all", w), timestamp(w));
+                harness.processWatermark(new Watermark(timestamp(w)));
+            }
+            // Resolved at window 10 (three normal windows), held for 600 s; then the series goes quiet.
+            assertEquals(List.of(AlertRequest.TRIGGER), alerts(harness).stream().map(AlertRequest::action).toList());
+            harness.processWatermark(new Watermark((T0 + 10 * 60L + 600) * 1000 - 1));
+            assertEquals(List.of(AlertRequest.TRIGGER), alerts(harness).stream().map(AlertRequest::action).toList());
+            harness.processWatermark(new Watermark((T0 + 10 * 60L + 600) * 1000));
+            List<AlertRequest> alerts = alerts(harness);
+            assertEquals(List.of(AlertRequest.TRIGGER, AlertRequest.RESOLVE), alerts.stream().map(AlertRequest::action).toList());
+            assertEquals((T0 + 10 * 60L + 600) * 1000, alerts.get(1).timestampMillis());
+        }
+    }
+
     private static KeyedOneInputStreamOperatorTestHarness<String, SeriesVerdict, AnomalyRow> harness() throws Exception {
+        return harness(0);
+    }
+
+    private static KeyedOneInputStreamOperatorTestHarness<String, SeriesVerdict, AnomalyRow> harness(long holdSeconds)
+            throws Exception {
         var harness = new KeyedOneInputStreamOperatorTestHarness<>(
-                new KeyedProcessOperator<>(new IncidentTrackerFunction(3, 1800, 60)),
+                new KeyedProcessOperator<>(new IncidentTrackerFunction(3, 1800, 60, holdSeconds)),
                 (SeriesVerdict v) -> v.point().family(), Types.STRING);
         harness.open();
         return harness;
