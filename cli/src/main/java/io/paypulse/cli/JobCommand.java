@@ -71,6 +71,12 @@ final class JobCommand implements Callable<Integer> {
         Console.done(alerting.paging() ? "incidents page PagerDuty; every send is recorded in " + ch.database() + ".alerts"
                 : "PAGERDUTY_ROUTING_KEY is not set: incidents are logged and recorded in " + ch.database()
                         + ".anomalies and .alerts, nobody is paged");
+        Console.done(switch (job.livemode()) {
+            case LIVE -> "metrics count live-mode events; test-mode ones are stored in " + ch.database()
+                    + ".stripe_events only (PAYPULSE_LIVEMODE=any to count them too)";
+            case TEST -> "metrics count test-mode events only (PAYPULSE_LIVEMODE=test)";
+            case ANY -> "metrics count live- and test-mode events (PAYPULSE_LIVEMODE=any)";
+        });
         return client;
     }
 }
