@@ -3,6 +3,7 @@ package io.paypulse.flink;
 import io.paypulse.flink.model.DeclineRateWindow;
 import io.paypulse.flink.model.LateEvent;
 import io.paypulse.flink.model.PaymentAttempt;
+import io.paypulse.flink.model.PayoutRow;
 import io.paypulse.flink.model.SettlementTimeWindow;
 import io.paypulse.flink.model.StripeEventRow;
 import io.paypulse.flink.model.WebhookLatencyWindow;
@@ -18,6 +19,7 @@ import org.apache.flink.streaming.api.datastream.DataStream;
  * @param webhookLatency  {@code webhook_latency_1m}: per window, overall and per event type
  * @param settlementTimes {@code settlement_times_1m}: per window, overall and per currency and method
  * @param lateEvents      {@code late_events}: events too late for any window
+ * @param payouts         {@code payouts}: one row per payout event; the latest status wins per payout id
  */
 public record JobOutputs(
         DataStream<StripeEventRow> rawEvents,
@@ -25,5 +27,6 @@ public record JobOutputs(
         DataStream<DeclineRateWindow> declineRates,
         DataStream<WebhookLatencyWindow> webhookLatency,
         DataStream<SettlementTimeWindow> settlementTimes,
-        DataStream<LateEvent> lateEvents) {
+        DataStream<LateEvent> lateEvents,
+        DataStream<PayoutRow> payouts) {
 }

@@ -32,6 +32,7 @@ import io.paypulse.flink.model.DimensionedAttempt;
 import io.paypulse.flink.model.LatencyObservation;
 import io.paypulse.flink.model.ParsedEvent;
 import io.paypulse.flink.model.PaymentAttempt;
+import io.paypulse.flink.model.PayoutRow;
 import io.paypulse.flink.model.PayoutSettlement;
 import io.paypulse.flink.model.SettlementObservation;
 import io.paypulse.flink.model.SettlementTimeWindow;
@@ -95,6 +96,7 @@ public final class PaymentHealthJob {
         sink(outputs.settlementTimes(), clickHouse, job, SettlementTimeWindow.TABLE, SettlementTimeWindow.COLUMNS,
                 SettlementTimeWindow::toColumnValues);
         sink(outputs.lateEvents(), clickHouse, job, LateEvent.TABLE, LateEvent.COLUMNS, LateEvent::toColumnValues);
+        sink(outputs.payouts(), clickHouse, job, PayoutRow.TABLE, PayoutRow.COLUMNS, PayoutRow::toColumnValues);
     }
 
     /** The anomaly detection's outputs into {@code anomalies} and {@code alerts}. */
@@ -166,9 +168,13 @@ public final class PaymentHealthJob {
                 .uid("payout-settlements").name("Payout settlements");
 
         DataStream<PaymentAttempt> paymentAttempts = onTimeAttempts.union(lateAttempts);
+        // Every payout event becomes a row of payouts, late ones too; the latest status wins per payout.
+        DataStream<PayoutRow> payouts = onTime.union(tooLate)
+                .flatMap(PaymentHealthJob::payoutRowOf, Types.POJO(PayoutRow.class))
+                .uid("payout-rows").name("Payouts");
         return new JobOutputs(rawEvents, paymentAttempts, declineRates(onTimeAttempts, config),
                 webhookLatency(onTime, config), settlementTimes(onTimePayouts, config),
-                onTime.getSideOutput(JobState.LATE_EVENT_ROWS));
+                onTime.getSideOutput(JobState.LATE_EVENT_ROWS), payouts);
     }
 
     private static void storedRowOf(ParsedEvent event, Collector<StripeEventRow> out) {
@@ -180,6 +186,12 @@ public final class PaymentHealthJob {
     private static void attemptOf(ParsedEvent event, Collector<PaymentAttempt> out) {
         if (event.attempt() != null) {
             out.collect(event.attempt());
+        }
+    }
+
+    private static void payoutRowOf(ParsedEvent event, Collector<PayoutRow> out) {
+        if (event.payout() != null) {
+            out.collect(PayoutRow.of(event.payout(), event.row()));
         }
     }
 

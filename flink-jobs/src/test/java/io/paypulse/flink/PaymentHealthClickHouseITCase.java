@@ -2,6 +2,7 @@ package io.paypulse.flink;
 
 import io.paypulse.flink.config.JobConfig;
 import io.paypulse.flink.model.StripeEvent;
+import io.paypulse.infra.stripe.StripeEventSamples;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -80,5 +81,37 @@ class PaymentHealthClickHouseITCase {
                 + " FROM {db}.stripe_events FINAL"));
         assertEquals(List.of("evt_too_late|2023-11-14 22:14:00|beyond_allowed_lateness"),
                 db.rows("SELECT event_id || '|' || toString(window_start) || '|' || reason FROM {db}.late_events FINAL"));
+    }
+
+    @Test
+    void aPayoutReportedPaidThenFailedIsFailedInPayoutsAndCountedOnceInEachWindow() throws Exception {
+        // Stripe documents that a payout can show as paid and fail days later (the bank returns it).
+        List<StripeEvent> events = new ArrayList<>(TestEvents.scripted());
+        long failedAt = T0 + 3 * 86_400;
+        com.fasterxml.jackson.databind.node.ObjectNode failure = (com.fasterxml.jackson.databind.node.ObjectNode)
+                new com.fasterxml.jackson.databind.ObjectMapper().readTree(StripeEventSamples.payout("evt_b3_failed",
+                        "payout.failed", "po_b3", T0 + 80, T0 + 80 + 2 * 86_400, 5000, "usd", "standard"));
+        failure.put("created", failedAt); // the event is days later; the payout's own created stays
+        events.add(TestEvents.of(failure.toString(), 300));
+        JobConfig config = JobConfig.fromEnv(Map.of(JobConfig.ENV_OUT_OF_ORDERNESS, "0s"));
+
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        env.setParallelism(1);
+        PaymentHealthJob.sinkToClickHouse(
+                PaymentHealthJob.build(env.fromData(events, Types.POJO(StripeEvent.class)), config), db.config(), config);
+        env.execute("payment-health-payouts-test");
+
+        // One row per payout, with its latest status: po_b3 failed, the others as they were.
+        assertEquals(List.of("po_b3|failed|evt_b3_failed|5000|usd|standard|account_closed",
+                        "po_b4|paid|evt_b4|5000|usd|standard|", "po_b5|failed|evt_b5|5000|usd|standard|account_closed",
+                        "po_b6|paid|evt_b6|5000|eur|instant|"),
+                db.rows("SELECT payout_id || '|' || status || '|' || event_id || '|' || toString(amount) || '|' || currency"
+                        + " || '|' || method || '|' || failure_code FROM {db}.payouts FINAL ORDER BY payout_id"));
+        assertEquals(List.of("2|2"), db.rows("SELECT toString(countIf(status = 'paid')) || '|'"
+                + " || toString(countIf(status = 'failed')) FROM {db}.payouts FINAL"));
+        // settlement_times counts events per window: the paid window keeps it, the failure's window adds it.
+        assertEquals(List.of("2023-11-14 22:15:00|4|3|1", "2023-11-17 22:14:00|1|0|1"),
+                db.rows("SELECT toString(window_start) || '|' || toString(payouts) || '|' || toString(paid) || '|'"
+                        + " || toString(failed) FROM {db}.settlement_times WHERE dimension_set = 'all' ORDER BY window_start"));
     }
 }

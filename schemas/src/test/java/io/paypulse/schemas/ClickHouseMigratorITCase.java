@@ -43,7 +43,7 @@ class ClickHouseMigratorITCase {
 
         assertEquals(new MigrationResult(config.database(), bundledVersions(), List.of()), result);
         assertEquals(List.of("alerts", "anomalies", "decline_rates", "decline_rates_1m", "dlq_events", "incidents",
-                        "late_events", "payment_attempts", "pipeline_metrics", "schema_migrations", "settlement_times", "settlement_times_1m", "stripe_events",
+                        "late_events", "payment_attempts", "payouts", "pipeline_metrics", "schema_migrations", "settlement_times", "settlement_times_1m", "stripe_events",
                         "webhook_latency", "webhook_latency_1m"),
                 column("SELECT name FROM system.tables WHERE database = '" + config.database() + "' ORDER BY name"));
         assertEquals(expectedMigrationRows(), migrationRows());

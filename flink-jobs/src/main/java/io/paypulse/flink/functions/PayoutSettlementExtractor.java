@@ -41,8 +41,10 @@ public final class PayoutSettlementExtractor {
             return Optional.empty();
         }
         String method = payout.text("method");
-        return Optional.of(new PayoutSettlement(id, event.eventId(), PAYOUT_PAID.equals(event.type()),
+        boolean paid = PAYOUT_PAID.equals(event.type());
+        return Optional.of(new PayoutSettlement(id, event.eventId(), paid,
                 currency.toLowerCase(Locale.ROOT), method.isEmpty() ? "standard" : method,
-                created.getAsLong(), arrival.getAsLong()));
+                created.getAsLong(), arrival.getAsLong(), payout.integer("amount").orElse(0),
+                paid ? "" : payout.text("failure_code")));
     }
 }

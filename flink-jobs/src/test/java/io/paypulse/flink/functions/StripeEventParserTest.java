@@ -42,7 +42,7 @@ class StripeEventParserTest {
                 new PaymentAttempt("ch_no", "evt_no", "failed", 1000, "brl", "card", "mastercard", "BR", "credit",
                         "issuer_declined", "insufficient_funds", "51", "", T0 + 1)),
                 out.stream().map(ParsedEvent::attempt).filter(Objects::nonNull).toList());
-        assertEquals(List.of(new PayoutSettlement("po_po", "evt_po", true, "eur", "instant", T0 + 2, T0 + 2 + 2 * DAY)),
+        assertEquals(List.of(new PayoutSettlement("po_po", "evt_po", true, "eur", "instant", T0 + 2, T0 + 2 + 2 * DAY, 5000, "")),
                 out.stream().map(ParsedEvent::payout).filter(Objects::nonNull).toList());
         // The stored body is redacted; what the metrics read is not affected.
         ParsedEvent declined = out.get(1);
@@ -91,7 +91,7 @@ class StripeEventParserTest {
         assertEquals(List.of("evt_1", "evt_2", "evt_3", "evt_4", "evt_5", "evt_6"),
                 out.stream().filter(ParsedEvent::stored).map(ParsedEvent::eventId).toList());
         assertEquals(List.of(new PayoutSettlement("po_evt_6", "evt_6", true, "usd", "standard", 1_262_304_000L,
-                        4_102_444_799L)),
+                        4_102_444_799L, 5000, "")),
                 out.stream().map(ParsedEvent::payout).filter(Objects::nonNull).toList());
     }
 
