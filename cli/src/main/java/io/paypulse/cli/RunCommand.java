@@ -4,6 +4,7 @@ import io.paypulse.bridge.BridgeConfig;
 import io.paypulse.bridge.IngestBridge;
 import io.paypulse.flink.config.AlertingConfig;
 import io.paypulse.flink.config.JobConfig;
+import io.paypulse.infra.FreePorts;
 import io.paypulse.infra.LocalClickHouse;
 import io.paypulse.infra.LocalKafka;
 import io.paypulse.infra.LocalServer;
@@ -25,8 +26,10 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -87,6 +90,9 @@ final class RunCommand implements Callable<Integer> {
         ShutdownSignal signal = ShutdownSignal.install();
         EnvOverrides env = EnvOverrides.fromSystem().set(BridgeConfig.ENV_PORT, bridgePort);
         Path data = dataDir(dataDir, env);
+        // Before anything starts, and before --simulate empties its data folder: a second run on the same
+        // ports would otherwise wipe the data of the one already serving from it.
+        requirePortsFree(env);
         if (simulate) {
             data = SimulationRun.freshDataDir(data);
         }
@@ -121,7 +127,7 @@ final class RunCommand implements Callable<Integer> {
             running.push(bridge);
 
             if (!env.has(JobConfig.ENV_LIVEMODE)) {
-                // The local stack counts test-mode events too: `stripe listen` and the simulator send them.
+                // The local stack counts test-mode events too: `stripe listen` sends them.
                 env.set(JobConfig.ENV_LIVEMODE, "any");
             }
             JobClient job = JobCommand.startJob(JobConfig.fromEnv(env.asMap()), AlertingConfig.fromEnv(env.asMap()),
@@ -135,7 +141,8 @@ final class RunCommand implements Callable<Integer> {
             Console.info("  bridge     " + bridge.baseUri() + "/healthz  /readyz  /metrics");
             Console.info("  kafka      " + kafka + "  (topics " + String.join(", ", TopicSpecs.load().names()) + ")");
             Console.info("  clickhouse " + clickHouseConfig.url() + "  (database " + clickHouseConfig.database()
-                    + "; try: SELECT * FROM " + clickHouseConfig.database() + ".decline_rates ORDER BY window_start DESC LIMIT 10)");
+                    + "; try: SELECT * FROM " + clickHouseConfig.database() + ".decline_rates WHERE dimension_set = 'all'"
+                    + " ORDER BY window_start DESC LIMIT 10)");
             Console.info("  flink job  " + (flinkUiPort > 0 ? "http://127.0.0.1:" + flinkUiPort : "running (no web UI)"));
             Console.info("  secret     " + (Files.exists(secretFile) && !System.getenv().containsKey(BridgeConfig.ENV_SECRETS)
                     ? "for local use, in " + secretFile : "from STRIPE_WEBHOOK_SECRET"));
@@ -148,6 +155,9 @@ final class RunCommand implements Callable<Integer> {
                 Console.info(ShutdownSignal.stoppingLine(signal.await()));
             }
         } finally {
+            // The supervisor first: a Ctrl-C in a terminal reaches the servers' processes too, and their
+            // exits while the job and the bridge stop are not crashes to restart.
+            supervisor.close();
             closeAll(running);
         }
         if (serverGivenUp.get()) {
@@ -163,6 +173,38 @@ final class RunCommand implements Callable<Integer> {
     static Path dataDir(Path flag, EnvOverrides env) {
         return (flag != null ? flag : Path.of(env.has(ENV_DATA_DIR) ? env.get(ENV_DATA_DIR) : ".paypulse-data"))
                 .toAbsolutePath();
+    }
+
+    /** Fails with every local port that is taken and the flag that moves it, before anything starts. */
+    private void requirePortsFree(EnvOverrides env) {
+        List<String> taken = new ArrayList<>();
+        if (!env.has(BridgeConfig.ENV_KAFKA) && kafkaPort > 0 && !FreePorts.isFree(kafkaPort)) {
+            taken.add("Kafka's " + kafkaPort + " (--kafka-port)");
+        }
+        if (!env.has(ClickHouseConfig.ENV_URL) && clickHousePort > 0 && !FreePorts.isFree(clickHousePort)) {
+            taken.add("ClickHouse's " + clickHousePort + " (--clickhouse-port)");
+        }
+        String bridge = env.get(BridgeConfig.ENV_PORT);
+        int bridgePortInUse = bridge == null || bridge.isBlank() ? BridgeConfig.DEFAULT_PORT : parsePort(bridge);
+        if (bridgePortInUse > 0 && !FreePorts.isFree(bridgePortInUse)) {
+            taken.add("the bridge's " + bridgePortInUse + " (--bridge-port or BRIDGE_PORT)");
+        }
+        if (flinkUiPort > 0 && !FreePorts.isFree(flinkUiPort)) {
+            taken.add("the Flink web UI's " + flinkUiPort + " (--flink-ui-port, 0 for no web UI)");
+        }
+        if (!taken.isEmpty()) {
+            throw new IllegalStateException("cannot start: port " + String.join(", ", taken) + (taken.size() > 1 ? " are" : " is")
+                    + " already in use (another ./paypulse run?). Stop that process, or give run other ports with the"
+                    + " flags named; nothing was started or removed.");
+        }
+    }
+
+    private static int parsePort(String text) {
+        try {
+            return Integer.parseInt(text.strip());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(BridgeConfig.ENV_PORT + " must be a port between 0 and 65535, got '" + text + "'");
+        }
     }
 
     private String startKafka(EnvOverrides env, Path data, Deque<AutoCloseable> running, ServerSupervisor supervisor) {
