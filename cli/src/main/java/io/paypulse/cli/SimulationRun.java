@@ -1,6 +1,7 @@
 package io.paypulse.cli;
 
 import io.paypulse.bridge.BridgeConfig;
+import io.paypulse.flink.config.AlertingConfig;
 import io.paypulse.schemas.ClickHouseConfig;
 import io.paypulse.simulator.Incident;
 import io.paypulse.simulator.SimDurations;
@@ -19,6 +20,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
@@ -117,7 +119,17 @@ final class SimulationRun {
         long since = Math.floorDiv(clock.start() / 1000, 60) * 60;
         SimulationWatch watch = new SimulationWatch(clickHouse, since);
         Map<String, SimulationWatch.IncidentRow> seen = new HashMap<>();
-        boolean expectIncidents = config.scenario().incidents().stream().anyMatch(i -> !(i instanceof Incident.PayoutDelay));
+        // A fresh job's detectors alert only after their warm-up (60 windows by default): an incident that
+        // starts before it cannot open here, and waiting for one would end in "none opened".
+        Duration warmUp = Duration.ofMinutes(AlertingConfig.fromEnv(System.getenv()).detectorConfig().warmupWindows());
+        List<Incident> paging = config.scenario().incidents().stream().filter(i -> !(i instanceof Incident.PayoutDelay))
+                .toList();
+        boolean expectIncidents = paging.stream().anyMatch(i -> i.start().compareTo(warmUp) >= 0);
+        if (!paging.isEmpty() && !expectIncidents) {
+            Console.done("this scenario's incidents start within the detectors' warm-up of a fresh job ("
+                    + SimDurations.format(warmUp) + " of history), so none will open here; run it against a job"
+                    + " that has an hour of live history");
+        }
         Duration every = STATUS_EVERY;
         long scenarioOverAt = -1;
         boolean summarized = false;
@@ -228,10 +240,12 @@ final class SimulationRun {
         String db = clickHouse.database();
         Console.info("");
         Console.info("---- simulation '" + config.scenario().name() + "' played out ----");
-        Console.info(String.format("  traffic    %,d events (%,d charges, %.1f%% declined, %,d payouts) to %s: %,d accepted,"
-                        + " %,d lost, %,d duplicate and %,d late deliveries", p.events(), p.charges(),
-                p.charges() == 0 ? 0.0 : 100.0 * p.declines() / p.charges(), p.payouts(), config.url(), p.accepted(), p.lost(),
-                p.duplicates(), p.late()));
+        // Delivered counts distinct events, so delivered + lost adds up to the events; the 200s include the
+        // duplicate and late redeliveries the scenario sends on purpose.
+        Console.info(String.format("  traffic    %,d events (%,d charges, %.1f%% declined, %,d payouts) to %s: %,d delivered,"
+                        + " %,d lost; %,d answered 200, with %,d duplicate and %,d late deliveries", p.events(), p.charges(),
+                p.charges() == 0 ? 0.0 : 100.0 * p.declines() / p.charges(), p.payouts(), config.url(), p.eventsDelivered(),
+                p.lost(), p.accepted(), p.duplicates(), p.late()));
         if (s == null || s.incidents().isEmpty()) {
             Console.info("  incidents  none opened" + (settled ? "" : " within " + SimDurations.format(SETTLE_TIMEOUT)
                     + " of the scenario's end (the job's log is in " + data + ")"));
