@@ -197,7 +197,10 @@ class PaypulseCliITCase {
             int resolved = output.indexOf(">>> INCIDENT RESOLVED: ");
             assertTrue(opened > 0 && resolved > opened, output);
             assertTrue(output.indexOf("---- simulation 'quickstart' played out ----") > resolved, output);
-            assertTrue(output.contains(" 0 lost,"), output);
+            java.util.regex.Matcher traffic = java.util.regex.Pattern.compile(
+                    "traffic +([0-9,]+) events .*?: ([0-9,]+) delivered, 0 lost; ").matcher(output);
+            assertTrue(traffic.find(), output);
+            assertEquals(traffic.group(1), traffic.group(2), "every event delivered: " + traffic.group());
             assertTrue(output.contains("  flink UI   http://localhost:" + flinkUiPort), output);
             assertTrue(output.contains("curl http://127.0.0.1:" + clickHousePort + "/ --data-binary \"SELECT opened_at, status,"
                     + " summary FROM paypulse.incidents"), output);
