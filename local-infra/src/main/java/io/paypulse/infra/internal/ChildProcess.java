@@ -87,6 +87,24 @@ public final class ChildProcess {
         return cmd;
     }
 
+    private static final Path SHELL = Path.of("/bin/sh");
+
+    /**
+     * {@code command}, started so that it ignores SIGINT. A Ctrl-C in a terminal goes to the whole foreground
+     * process group, these children included; they are to stop when paypulse stops them, in order, after the job
+     * and the bridge, not at the same moment. An ignored signal stays ignored across {@code exec}, and neither the
+     * JVM nor Python installs a handler for an interrupt that is ignored at start. SIGTERM and SIGKILL, which
+     * {@link #stop} sends, are unaffected.
+     */
+    static List<String> ignoringTerminalInterrupt(List<String> command) {
+        if (!Files.isExecutable(SHELL)) {
+            return command;
+        }
+        List<String> launch = new ArrayList<>(List.of(SHELL.toString(), "-c", "trap '' INT; exec \"$0\" \"$@\""));
+        launch.addAll(command);
+        return launch;
+    }
+
     /** Starts the process, appending its stdout and stderr to the log file. */
     public synchronized long start() {
         if (process != null && process.isAlive()) {
@@ -97,7 +115,7 @@ public final class ChildProcess {
             Files.writeString(logFile, "---- " + Instant.now() + " paypulse starts " + name + ": "
                             + String.join(" ", command) + System.lineSeparator(),
                     StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-            ProcessBuilder builder = new ProcessBuilder(command)
+            ProcessBuilder builder = new ProcessBuilder(ignoringTerminalInterrupt(command))
                     .directory(workDir.toFile())
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
