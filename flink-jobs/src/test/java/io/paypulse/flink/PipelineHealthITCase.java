@@ -122,6 +122,7 @@ class PipelineHealthITCase {
             awaitRows(latestJobValue(PipelineMetric.JOB_LATE_EVENTS, ""), List.of(TOO_LATE + ".0"));
             awaitRows(latestJobValue(PipelineMetric.JOB_RECORDS_IN, ""), List.of("5.0"));
             awaitRows(latestJobValue(PipelineMetric.JOB_MALFORMED, ""), List.of("0.0"));
+            awaitRows(latestJobValue(PipelineMetric.JOB_OTHER_MODE, ""), List.of("0.0"));
             awaitRows(latestJobValue(PipelineMetric.JOB_SINK_RETRIES, "table=dlq_events"), List.of("0.0"));
             awaitRows("SELECT count() > 0, min(value) >= 0, any(kind) FROM {db}.pipeline_metrics FINAL WHERE source = 'job'"
                     + " AND metric = '" + PipelineMetric.JOB_KAFKA_LAG + "' AND label = ''", List.of("1|1|gauge"));

@@ -50,6 +50,8 @@ public record PipelineMetric(long tsMillis, String source, String instance, Stri
     public static final String JOB_LATE_EVENTS = "job_late_events_total";
     /** Records of the events topic skipped as malformed. */
     public static final String JOB_MALFORMED = "job_malformed_total";
+    /** Events of the Stripe mode {@code PAYPULSE_LIVEMODE} does not count: stored raw, in no metric. */
+    public static final String JOB_OTHER_MODE = "job_other_mode_total";
     /** Records read from the events topic. */
     public static final String JOB_RECORDS_IN = "job_records_in_total";
 

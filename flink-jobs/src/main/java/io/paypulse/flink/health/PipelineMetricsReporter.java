@@ -145,6 +145,9 @@ public final class PipelineMetricsReporter implements MetricReporter, Scheduled 
             if (name.equals(JobMetrics.EVENTS_MALFORMED)) {
                 return new Series(PipelineMetric.JOB_MALFORMED, "", PipelineMetric.KIND_COUNTER);
             }
+            if (name.equals(JobMetrics.EVENTS_OTHER_MODE)) {
+                return new Series(PipelineMetric.JOB_OTHER_MODE, "", PipelineMetric.KIND_COUNTER);
+            }
             if (name.equals(SINK_RETRIES)) {
                 Matcher table = SINK_TABLE.matcher(operatorName);
                 return new Series(PipelineMetric.JOB_SINK_RETRIES,

@@ -60,6 +60,16 @@ class PipelineMetricsReporterTest {
     }
 
     @Test
+    void eventsOfTheOtherStripeModeAreExported() {
+        PipelineMetricsReporter reporter = open();
+        SimpleCounter otherMode = new SimpleCounter();
+        otherMode.inc(7);
+        reporter.notifyOfAddedMetric(otherMode, JobMetrics.EVENTS_OTHER_MODE, operator("Count live-mode events"));
+        assertTrue(rows(reporter.snapshot(1000)).contains("job_other_mode_total||7.0|counter"),
+                rows(reporter.snapshot(1000)).toString());
+    }
+
+    @Test
     void reportSendsOneRecordPerRowKeyedByInstance() {
         PipelineMetricsReporter reporter = open();
         SimpleCounter malformed = new SimpleCounter();
