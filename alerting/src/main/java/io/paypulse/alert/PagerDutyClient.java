@@ -121,30 +121,19 @@ public final class PagerDutyClient implements AutoCloseable {
                 LOG.info("event=pagerduty_rate_limited wait_ms={} max_per_minute={}", limited.toMillis(),
                         config.maxEventsPerMinute());
             }
-            Outcome outcome = exchange(request, attempt);
+            boolean last = attempt >= config.maxAttempts();
+            AttemptOutcome outcome = outcome(event, attempt, exchange(request, attempt), last);
             attempts.add(outcome.attempt());
-            if (outcome.kind() == Kind.ACCEPTED) {
-                LOG.info("event=pagerduty_delivered action={} dedup_key={} status={} attempts={}",
-                        event.action().wireValue(), event.dedupKey(), outcome.attempt().httpStatus(), attempt);
-                return new DeliveryResult(event, DeliveryResult.DELIVERED, attempts);
+            if (outcome.done()) {
+                return new DeliveryResult(event, outcome.status(), attempts);
             }
-            if (outcome.kind() == Kind.REJECTED) {
-                LOG.error("event=pagerduty_rejected action={} dedup_key={} status={} attempts={} response={}",
-                        event.action().wireValue(), event.dedupKey(), outcome.attempt().httpStatus(), attempt,
-                        quoted(cut(outcome.attempt().responseBody())));
-                return new DeliveryResult(event, DeliveryResult.REJECTED, attempts);
-            }
-            if (attempt >= config.maxAttempts()) {
+            if (last) {
                 LOG.error("event=pagerduty_failed action={} dedup_key={} attempts={} last_status={} last_error={}",
                         event.action().wireValue(), event.dedupKey(), attempt, outcome.attempt().httpStatus(),
                         quoted(outcome.attempt().error()));
                 return new DeliveryResult(event, DeliveryResult.FAILED, attempts);
             }
-            Duration wait = outcome.retryAfter().orElseGet(() -> retryDelays.backoff(outcome.attempt().attempt()));
-            LOG.warn("event=pagerduty_retry action={} dedup_key={} attempt={} status={} error={} wait_ms={} retry_after={}",
-                    event.action().wireValue(), event.dedupKey(), attempt, outcome.attempt().httpStatus(),
-                    quoted(outcome.attempt().error()), wait.toMillis(), outcome.retryAfter().isPresent());
-            sleeper.sleep(wait);
+            sleeper.sleep(outcome.retryIn());
         }
     }
 
@@ -179,7 +168,15 @@ public final class PagerDutyClient implements AutoCloseable {
         if (!config.enabled()) {
             throw new IllegalStateException("no routing key: nothing can be sent; use send(), which logs and records it");
         }
-        Outcome outcome = exchange(request(event), attempt);
+        return outcome(event, attempt, exchange(request(event), attempt), false);
+    }
+
+    /**
+     * What one request's answer means for its event, logged: delivered, rejected, or retrying after the server's
+     * {@code Retry-After} or the backoff for {@code attempt}. The retry line is left out for {@link #send}'s last
+     * attempt, which logs that it gave up instead.
+     */
+    private AttemptOutcome outcome(AlertEvent event, int attempt, Outcome outcome, boolean lastAttempt) {
         DeliveryAttempt a = outcome.attempt();
         switch (outcome.kind()) {
             case ACCEPTED -> {
@@ -194,6 +191,9 @@ public final class PagerDutyClient implements AutoCloseable {
                 return new AttemptOutcome(DeliveryResult.REJECTED, a, Duration.ZERO);
             }
             default -> {
+                if (lastAttempt) {
+                    return new AttemptOutcome(AttemptOutcome.RETRYING, a, Duration.ZERO);
+                }
                 Duration wait = outcome.retryAfter().orElseGet(() -> retryDelays.backoff(attempt));
                 LOG.warn("event=pagerduty_retry action={} dedup_key={} attempt={} status={} error={} wait_ms={} retry_after={}",
                         event.action().wireValue(), event.dedupKey(), attempt, a.httpStatus(), quoted(a.error()),

@@ -184,8 +184,7 @@ final class RunCommand implements Callable<Integer> {
         if (!env.has(ClickHouseConfig.ENV_URL) && clickHousePort > 0 && !FreePorts.isFree(clickHousePort)) {
             taken.add("ClickHouse's " + clickHousePort + " (--clickhouse-port)");
         }
-        String bridge = env.get(BridgeConfig.ENV_PORT);
-        int bridgePortInUse = bridge == null || bridge.isBlank() ? BridgeConfig.DEFAULT_PORT : parsePort(bridge);
+        int bridgePortInUse = BridgeConfig.portFromEnv(env.asMap());
         if (bridgePortInUse > 0 && !FreePorts.isFree(bridgePortInUse)) {
             taken.add("the bridge's " + bridgePortInUse + " (--bridge-port or BRIDGE_PORT)");
         }
@@ -196,14 +195,6 @@ final class RunCommand implements Callable<Integer> {
             throw new IllegalStateException("cannot start: port " + String.join(", ", taken) + (taken.size() > 1 ? " are" : " is")
                     + " already in use (another ./paypulse run?). Stop that process, or give run other ports with the"
                     + " flags named; nothing was started or removed.");
-        }
-    }
-
-    private static int parsePort(String text) {
-        try {
-            return Integer.parseInt(text.strip());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(BridgeConfig.ENV_PORT + " must be a port between 0 and 65535, got '" + text + "'");
         }
     }
 

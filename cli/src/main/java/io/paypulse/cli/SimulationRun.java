@@ -48,6 +48,8 @@ final class SimulationRun {
     private final int flinkUiPort;
     private final Path data;
     private final boolean exitAfterScenario;
+    /** The job's detector warm-up, from the settings the job was started with: no alert before it. */
+    private final Duration warmUp;
 
     SimulationRun(EnvOverrides env, URI webhook, String secret, ClickHouseConfig clickHouse, int flinkUiPort, Path data,
                   boolean exitAfterScenario) {
@@ -58,6 +60,7 @@ final class SimulationRun {
         this.flinkUiPort = flinkUiPort;
         this.data = data;
         this.exitAfterScenario = exitAfterScenario;
+        this.warmUp = Duration.ofMinutes(AlertingConfig.fromEnv(env.asMap()).detectorConfig().warmupWindows());
         if (exitAfterScenario && config.scenario().duration().isEmpty()) {
             throw new IllegalArgumentException("--exit-after-scenario needs a scenario with a duration; '"
                     + config.scenario().name() + "' runs until stopped");
@@ -121,7 +124,6 @@ final class SimulationRun {
         Map<String, SimulationWatch.IncidentRow> seen = new HashMap<>();
         // A fresh job's detectors alert only after their warm-up (60 windows by default): an incident that
         // starts before it cannot open here, and waiting for one would end in "none opened".
-        Duration warmUp = Duration.ofMinutes(AlertingConfig.fromEnv(System.getenv()).detectorConfig().warmupWindows());
         List<Incident> paging = config.scenario().incidents().stream().filter(i -> !(i instanceof Incident.PayoutDelay))
                 .toList();
         boolean expectIncidents = paging.stream().anyMatch(i -> i.start().compareTo(warmUp) >= 0);

@@ -1,9 +1,9 @@
 package io.paypulse.flink;
 
 import io.paypulse.flink.functions.JobMetrics;
-import io.paypulse.flink.model.PlausibleTimes;
 import io.paypulse.flink.model.StripeEvent;
 import io.paypulse.schemas.EnvelopeHeaders;
+import io.paypulse.schemas.PlausibleTimes;
 import org.apache.flink.api.common.serialization.DeserializationSchema;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;

@@ -178,6 +178,15 @@ public record BridgeConfig(
         return loadClientProperties(env.get(ENV_KAFKA_CLIENT_CONFIG));
     }
 
+    /** The port {@code BRIDGE_PORT} asks for ({@value #DEFAULT_PORT} when unset), validated as the bridge does. */
+    public static int portFromEnv(Map<String, String> env) {
+        int port = intValue(env, ENV_PORT, DEFAULT_PORT);
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException(ENV_PORT + " must be a port between 0 and 65535 (0 picks a free one), got " + port);
+        }
+        return port;
+    }
+
     /** Splits a comma-separated secret list; surrounding whitespace is ignored, order is kept. */
     public static List<String> parseSecrets(String value) {
         if (value == null || value.isBlank()) {

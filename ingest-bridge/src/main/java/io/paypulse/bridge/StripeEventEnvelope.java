@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
+import io.paypulse.schemas.PlausibleTimes;
 
 import java.io.IOException;
 import java.time.Instant;
@@ -40,14 +41,6 @@ public record StripeEventEnvelope(
     private static final JsonFactory JSON = JsonFactory.builder()
             .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(256).build())
             .build();
-
-    /** 2010-01-01T00:00:00Z: Stripe was founded that year, so no Stripe event is older. */
-    static final long EARLIEST_CREATED = 1_262_304_000L;
-    /**
-     * How far {@code created} may be ahead of the bridge's clock. Only clock skew puts it ahead at all; a
-     * day is far beyond any skew and far below a unit mistake (milliseconds sent as seconds).
-     */
-    static final long MAX_CREATED_AHEAD_SECONDS = 86_400L;
 
     /** The envelope of {@code body}, received now by this bridge's clock: see {@link #parse(byte[], long)}. */
     public static StripeEventEnvelope parse(byte[] body) throws MalformedEventException {
@@ -106,7 +99,7 @@ public record StripeEventEnvelope(
         if (created == null) {
             throw new MalformedEventException(Rejection.MISSING_CREATED, "the event has no 'created' timestamp");
         }
-        if (created < EARLIEST_CREATED || created > Math.floorDiv(receivedAtMillis, 1000L) + MAX_CREATED_AHEAD_SECONDS) {
+        if (!PlausibleTimes.isPlausibleCreated(created, receivedAtMillis)) {
             throw new MalformedEventException(Rejection.MISSING_CREATED, "the event's 'created' (" + created
                     + ") is not epoch seconds between 2010-01-01 and a day after receipt");
         }

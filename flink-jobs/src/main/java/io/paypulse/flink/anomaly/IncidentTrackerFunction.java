@@ -183,14 +183,14 @@ public final class IncidentTrackerFunction extends KeyedProcessFunction<String, 
         byte[] bytes = book.value();
         long window = SeriesPoints.FAMILY_ENDPOINT.equals(family) ? endpointBucketSeconds
                 : SeriesDetectorFunction.WINDOW_SECONDS;
+        long quiet = quietSeconds(family, window);
         if (bytes == null) {
-            return new IncidentBook(window, resolveAfter, cooldownSeconds, quietSeconds(family, window))
-                    .resolveHold(resolveHoldSeconds);
+            return new IncidentBook(window, resolveAfter, cooldownSeconds, quiet).resolveHold(resolveHoldSeconds);
         }
         try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes))) {
             // The settings in force, not those the book was checkpointed with.
-            return ((IncidentBook) in.readObject()).configure(window, resolveAfter, cooldownSeconds,
-                    quietSeconds(family, window), resolveHoldSeconds);
+            return ((IncidentBook) in.readObject()).configure(window, resolveAfter, cooldownSeconds, quiet,
+                    resolveHoldSeconds);
         } catch (ClassNotFoundException e) {
             throw new IllegalStateException("incident state of family " + family + " could not be read", e);
         }

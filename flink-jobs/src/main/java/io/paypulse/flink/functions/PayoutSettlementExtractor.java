@@ -1,8 +1,8 @@
 package io.paypulse.flink.functions;
 
 import io.paypulse.flink.model.PayoutSettlement;
-import io.paypulse.flink.model.PlausibleTimes;
 import io.paypulse.flink.model.StripeEvent;
+import io.paypulse.schemas.PlausibleTimes;
 
 import java.util.Locale;
 import java.util.Optional;

@@ -1,11 +1,12 @@
-package io.paypulse.flink.model;
+package io.paypulse.schemas;
 
 /**
  * The epoch times the job accepts in a record: Stripe's {@code created}, the bridge's {@code received_at},
  * and a payout's {@code created} and {@code arrival_date}. A time outside them is a unit mistake
  * (milliseconds sent as seconds) or a broken producer, never a payment: it would fail every insert of
  * its row into a ClickHouse {@code DateTime} column (the client refuses seconds outside [0, 2^32)),
- * and the sink would stop the job on that row after every restart. Such a record is malformed.
+ * and the sink would stop the job on that row after every restart. Such a record is malformed. The one
+ * rule for the bridge, which refuses such an event, and the job, which skips such a record.
  */
 public final class PlausibleTimes {
 
