@@ -47,13 +47,11 @@ import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
-import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.windowing.assigners.TumblingEventTimeWindows;
 import org.apache.flink.util.Collector;
-import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 
 import java.time.Duration;
 import java.util.List;
@@ -295,13 +293,7 @@ public final class PaymentHealthJob {
      * The builder behind {@link #kafkaSource}, so a variant changes only what it must: tests add
      * {@code setBounded(OffsetsInitializer.latest())} to read a topic to its current end.
      */
-    @SuppressWarnings("deprecation") // the connector's committedOffsets still takes Kafka's deprecated enum
     public static KafkaSourceBuilder<StripeEvent> kafkaSourceBuilder(JobConfig config) {
-        return KafkaSource.<StripeEvent>builder()
-                .setBootstrapServers(config.kafkaBootstrapServers())
-                .setTopics(config.topic())
-                .setGroupId(config.consumerGroupId())
-                .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
-                .setDeserializer(new StripeEventDeserializer());
+        return PipelineHealth.sourceBuilder(config, config.topic(), new StripeEventDeserializer());
     }
 }

@@ -34,6 +34,7 @@ import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -91,12 +92,15 @@ public final class PaymentHealthRunner {
      */
     public static Map<String, String> reporterOptions(JobConfig job) {
         String prefix = "metrics.reporter." + REPORTER_NAME + ".";
-        return Map.of(
-                prefix + "factory.class", PipelineMetricsReporterFactory.class.getName(),
-                prefix + "interval", job.metricsInterval().toMillis() + " ms",
-                prefix + PipelineMetricsReporter.BOOTSTRAP_SERVERS, job.kafkaBootstrapServers(),
-                prefix + PipelineMetricsReporter.TOPIC, job.metricsTopic(),
-                prefix + PipelineMetricsReporter.EVENTS_TOPIC, job.topic());
+        Map<String, String> options = new LinkedHashMap<>();
+        options.put(prefix + "factory.class", PipelineMetricsReporterFactory.class.getName());
+        options.put(prefix + "interval", job.metricsInterval().toMillis() + " ms");
+        options.put(prefix + PipelineMetricsReporter.BOOTSTRAP_SERVERS, job.kafkaBootstrapServers());
+        options.put(prefix + PipelineMetricsReporter.TOPIC, job.metricsTopic());
+        options.put(prefix + PipelineMetricsReporter.EVENTS_TOPIC, job.topic());
+        job.kafkaClientProperties().forEach((name, value) ->
+                options.put(prefix + PipelineMetricsReporter.KAFKA_PROPERTY_PREFIX + name, value));
+        return options;
     }
 
     /**

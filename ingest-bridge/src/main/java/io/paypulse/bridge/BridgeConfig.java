@@ -1,11 +1,8 @@
 package io.paypulse.bridge;
 
+import io.paypulse.schemas.KafkaClientConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -41,7 +38,7 @@ public record BridgeConfig(
     public static final String ENV_TOLERANCE = "STRIPE_WEBHOOK_TOLERANCE_SECONDS";
     public static final String ENV_MAX_BODY = "BRIDGE_MAX_BODY_BYTES";
     public static final String ENV_KAFKA = "KAFKA_BOOTSTRAP_SERVERS";
-    public static final String ENV_KAFKA_CLIENT_CONFIG = "KAFKA_CLIENT_CONFIG";
+    public static final String ENV_KAFKA_CLIENT_CONFIG = KafkaClientConfig.ENV;
     public static final String ENV_ACK_TIMEOUT = "BRIDGE_KAFKA_ACK_TIMEOUT_MS";
     public static final String ENV_LINGER = "BRIDGE_KAFKA_LINGER_MS";
     public static final String ENV_SHUTDOWN_TIMEOUT = "BRIDGE_SHUTDOWN_TIMEOUT_MS";
@@ -161,7 +158,7 @@ public record BridgeConfig(
                 Duration.ofSeconds(longValue(env, ENV_TOLERANCE, DEFAULT_TOLERANCE_SECONDS)),
                 intValue(env, ENV_MAX_BODY, DEFAULT_MAX_BODY_BYTES),
                 env.getOrDefault(ENV_KAFKA, DEFAULT_KAFKA),
-                loadClientProperties(env.get(ENV_KAFKA_CLIENT_CONFIG)),
+                KafkaClientConfig.fromEnv(env),
                 Duration.ofMillis(longValue(env, ENV_ACK_TIMEOUT, DEFAULT_ACK_TIMEOUT_MS)),
                 Duration.ofMillis(longValue(env, ENV_LINGER, DEFAULT_LINGER_MS)),
                 Duration.ofMillis(longValue(env, ENV_SHUTDOWN_TIMEOUT, DEFAULT_SHUTDOWN_TIMEOUT_MS)),
@@ -175,7 +172,7 @@ public record BridgeConfig(
      * clients of the same cluster such as the topic provisioner; empty when it is not set.
      */
     public static Properties clientPropertiesFromEnv(Map<String, String> env) {
-        return loadClientProperties(env.get(ENV_KAFKA_CLIENT_CONFIG));
+        return KafkaClientConfig.fromEnv(env);
     }
 
     /** The port {@code BRIDGE_PORT} asks for ({@value #DEFAULT_PORT} when unset), validated as the bridge does. */
@@ -261,20 +258,6 @@ public record BridgeConfig(
     private static String defaultInstanceId(Map<String, String> env) {
         String host = env.getOrDefault("HOSTNAME", "localhost");
         return host + "-" + ProcessHandle.current().pid();
-    }
-
-    private static Properties loadClientProperties(String path) {
-        Properties props = new Properties();
-        if (path == null || path.isBlank()) {
-            return props;
-        }
-        try (InputStream in = Files.newInputStream(Path.of(path))) {
-            props.load(in);
-        } catch (IOException e) {
-            throw new IllegalArgumentException(ENV_KAFKA_CLIENT_CONFIG + " names " + path
-                    + ", which cannot be read (" + e.getClass().getSimpleName() + "): point it at a Kafka client properties file");
-        }
-        return props;
     }
 
     private static Properties copy(Properties source) {

@@ -1,6 +1,7 @@
 package io.paypulse.flink.config;
 
 import io.paypulse.flink.sink.ClickHouseSink;
+import io.paypulse.schemas.KafkaClientConfig;
 import io.paypulse.schemas.Topics;
 
 import java.io.Serializable;
@@ -13,6 +14,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Properties;
+import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -36,6 +39,8 @@ import java.util.regex.Pattern;
  * @param clickHouseBatchRows   a ClickHouse sink inserts its batch once it holds this many rows
  * @param clickHouseFlushInterval a ClickHouse sink inserts its batch at the latest this long after its first row
  * @param livemode              which of Stripe's modes the metrics count (every event is stored either way)
+ * @param kafkaClientProperties Kafka client properties (TLS, SASL) of the file {@code KAFKA_CLIENT_CONFIG} names,
+ *                              for every consumer of the job; the same file as the bridge's
  */
 public record JobConfig(
         String kafkaBootstrapServers,
@@ -53,7 +58,8 @@ public record JobConfig(
         Duration metricsInterval,
         int clickHouseBatchRows,
         Duration clickHouseFlushInterval,
-        Livemode livemode) implements Serializable {
+        Livemode livemode,
+        Map<String, String> kafkaClientProperties) implements Serializable {
 
     public static final String ENV_KAFKA_BOOTSTRAP_SERVERS = "KAFKA_BOOTSTRAP_SERVERS";
     public static final String ENV_TOPIC = "PAYPULSE_EVENTS_TOPIC";
@@ -72,6 +78,14 @@ public record JobConfig(
     public static final String ENV_CLICKHOUSE_BATCH_ROWS = "PAYPULSE_CLICKHOUSE_BATCH_ROWS";
     public static final String ENV_CLICKHOUSE_FLUSH_INTERVAL = "PAYPULSE_CLICKHOUSE_FLUSH_INTERVAL";
     public static final String ENV_LIVEMODE = "PAYPULSE_LIVEMODE";
+    public static final String ENV_KAFKA_CLIENT_CONFIG = KafkaClientConfig.ENV;
+    /**
+     * Properties the job sets itself on its consumers: the cluster comes from {@code KAFKA_BOOTSTRAP_SERVERS},
+     * the group from {@code PAYPULSE_CONSUMER_GROUP}, and the Kafka source manages offsets and
+     * deserialization. A file that sets one of them is refused rather than half obeyed.
+     */
+    static final List<String> REFUSED_CLIENT_PROPERTIES = List.of("bootstrap.servers", "group.id",
+            "key.deserializer", "value.deserializer", "enable.auto.commit", "auto.offset.reset");
 
     public static final String DEFAULT_KAFKA_BOOTSTRAP_SERVERS = "localhost:9092";
     public static final String DEFAULT_CONSUMER_GROUP = "paypulse-payment-health";
@@ -135,6 +149,14 @@ public record JobConfig(
             throw new IllegalArgumentException(ENV_CLICKHOUSE_FLUSH_INTERVAL + " must be at least 1ms, got " + clickHouseFlushInterval);
         }
         Objects.requireNonNull(livemode, ENV_LIVEMODE);
+        kafkaClientProperties = Map.copyOf(Objects.requireNonNull(kafkaClientProperties, ENV_KAFKA_CLIENT_CONFIG));
+        for (String refused : REFUSED_CLIENT_PROPERTIES) {
+            if (kafkaClientProperties.containsKey(refused)) {
+                throw new IllegalArgumentException(ENV_KAFKA_CLIENT_CONFIG + " sets " + refused
+                        + ", which the job sets itself: remove that line from the file (the cluster is "
+                        + ENV_KAFKA_BOOTSTRAP_SERVERS + ", the group " + ENV_CONSUMER_GROUP + ")");
+            }
+        }
         if (dlqTopic.equals(topic) || metricsTopic.equals(topic) || dlqTopic.equals(metricsTopic)) {
             throw new IllegalArgumentException(ENV_TOPIC + ", " + ENV_DLQ_TOPIC + " and " + ENV_METRICS_TOPIC
                     + " must name three different topics, got " + topic + ", " + dlqTopic + ", " + metricsTopic);
@@ -170,14 +192,34 @@ public record JobConfig(
                         : duration(env, ENV_METRICS_INTERVAL, DEFAULT_METRICS_INTERVAL),
                 integer(env, ENV_CLICKHOUSE_BATCH_ROWS, DEFAULT_CLICKHOUSE_BATCH_ROWS),
                 duration(env, ENV_CLICKHOUSE_FLUSH_INTERVAL, DEFAULT_CLICKHOUSE_FLUSH_INTERVAL),
-                Livemode.parse(text(env, ENV_LIVEMODE, DEFAULT_LIVEMODE.wireName()), ENV_LIVEMODE));
+                Livemode.parse(text(env, ENV_LIVEMODE, DEFAULT_LIVEMODE.wireName()), ENV_LIVEMODE),
+                KafkaClientConfig.asMap(KafkaClientConfig.fromEnv(env)));
+    }
+
+    /** {@link #kafkaClientProperties} as the Kafka clients take them. */
+    public Properties kafkaClientPropertiesCopy() {
+        Properties props = new Properties();
+        props.putAll(kafkaClientProperties);
+        return props;
+    }
+
+    /** Never prints the Kafka client properties' values, which can hold passwords; only their names. */
+    @Override
+    public String toString() {
+        return "JobConfig[kafkaBootstrapServers=" + kafkaBootstrapServers + ", topic=" + topic + ", consumerGroupId="
+                + consumerGroupId + ", outOfOrderness=" + outOfOrderness + ", sourceIdleTimeout=" + sourceIdleTimeout
+                + ", allowedLateness=" + allowedLateness + ", dedupRetention=" + dedupRetention + ", dimensionSets="
+                + dimensionSets + ", redaction=" + redaction + ", checkpointInterval=" + checkpointInterval
+                + ", dlqTopic=" + dlqTopic + ", metricsTopic=" + metricsTopic + ", metricsInterval=" + metricsInterval
+                + ", clickHouseBatchRows=" + clickHouseBatchRows + ", clickHouseFlushInterval=" + clickHouseFlushInterval
+                + ", livemode=" + livemode + ", kafkaClientProperties=" + new TreeSet<>(kafkaClientProperties.keySet()) + "]";
     }
 
     /** A copy with other dimension sets; handy for tests and tools. */
     public JobConfig withDimensionSets(List<DimensionSet> sets) {
         return new JobConfig(kafkaBootstrapServers, topic, consumerGroupId, outOfOrderness, sourceIdleTimeout,
                 allowedLateness, dedupRetention, sets, redaction, checkpointInterval, dlqTopic, metricsTopic, metricsInterval,
-                clickHouseBatchRows, clickHouseFlushInterval, livemode);
+                clickHouseBatchRows, clickHouseFlushInterval, livemode, kafkaClientProperties);
     }
 
     /**

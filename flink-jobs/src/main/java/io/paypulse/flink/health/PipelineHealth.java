@@ -61,12 +61,15 @@ public record PipelineHealth(DataStream<DlqEventRow> dlqEvents, DataStream<Pipel
 
     /**
      * A source of {@code topic} in the job's consumer group: offsets are committed per topic and partition,
-     * so the three sources of the job share the group without stepping on each other.
+     * so the three sources of the job share the group without stepping on each other. Every source of the
+     * job is built here, with the Kafka client properties of {@code KAFKA_CLIENT_CONFIG} (TLS, SASL).
      */
     @SuppressWarnings("deprecation") // the connector's committedOffsets still takes Kafka's deprecated enum
     public static <T> KafkaSourceBuilder<T> sourceBuilder(JobConfig config, String topic,
                                                           KafkaRecordDeserializationSchema<T> deserializer) {
+        // The file's properties first, so the settings below, which the job relies on, win.
         return KafkaSource.<T>builder()
+                .setProperties(config.kafkaClientPropertiesCopy())
                 .setBootstrapServers(config.kafkaBootstrapServers())
                 .setTopics(topic)
                 .setGroupId(config.consumerGroupId())

@@ -46,7 +46,8 @@ import java.util.regex.Pattern;
  * {@code metrics.reporter.<name>.}: {@value #BOOTSTRAP_SERVERS} (required), {@value #TOPIC}
  * ({@code paypulse.metrics}), {@value #EVENTS_TOPIC} ({@code stripe.events}), {@value #INSTANCE}
  * ({@code $HOSTNAME-<pid>}, or {@code localhost-<pid>} where HOSTNAME is not set, as the bridge names itself),
- * plus Flink's own {@code interval}.
+ * {@value #KAFKA_PROPERTY_PREFIX}{@code <producer property>} for a secured cluster (TLS, SASL), plus Flink's own
+ * {@code interval}.
  */
 public final class PipelineMetricsReporter implements MetricReporter, Scheduled {
 
@@ -54,6 +55,11 @@ public final class PipelineMetricsReporter implements MetricReporter, Scheduled 
     public static final String TOPIC = "topic";
     public static final String EVENTS_TOPIC = "events-topic";
     public static final String INSTANCE = "instance";
+    /**
+     * Prefix of Kafka producer properties (TLS, SASL) the reporter passes on, e.g.
+     * {@code metrics.reporter.paypulse.kafka.security.protocol: SASL_SSL}.
+     */
+    public static final String KAFKA_PROPERTY_PREFIX = "kafka.";
 
     /** The ClickHouse sink's retry counter (io.paypulse.flink.sink.internal.ClickHouseSinkMetrics). */
     static final String SINK_RETRIES = "clickhouseRetries";
@@ -108,6 +114,12 @@ public final class PipelineMetricsReporter implements MetricReporter, Scheduled 
         }
         key = instance.getBytes(StandardCharsets.UTF_8);
         Properties props = new Properties();
+        for (String name : config.stringPropertyNames()) {
+            if (name.startsWith(KAFKA_PROPERTY_PREFIX)) {
+                props.put(name.substring(KAFKA_PROPERTY_PREFIX.length()), config.getProperty(name));
+            }
+        }
+        // Set after the pass-through properties: these are the reporter's own behaviour.
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, servers);
         props.put(ProducerConfig.CLIENT_ID_CONFIG, "paypulse-job-metrics-" + instance);
         props.put(ProducerConfig.LINGER_MS_CONFIG, "50");

@@ -1,7 +1,10 @@
 package io.paypulse.flink.config;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -134,5 +137,38 @@ class JobConfigTest {
         assertTrue(Livemode.TEST.counts(false));
         assertFalse(Livemode.TEST.counts(true));
         assertTrue(Livemode.ANY.counts(false) && Livemode.ANY.counts(true));
+    }
+
+    @Test
+    void kafkaClientConfigReachesTheJobWithoutPrintingItsValues(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("client.properties");
+        Files.writeString(file, "security.protocol=SASL_SSL\nsasl.mechanism=PLAIN\n"
+                + "sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required username=\"u\" password=\"hunter2\";\n");
+        JobConfig config = JobConfig.fromEnv(Map.of(JobConfig.ENV_KAFKA_CLIENT_CONFIG, file.toString()));
+
+        assertEquals(Map.of("security.protocol", "SASL_SSL", "sasl.mechanism", "PLAIN", "sasl.jaas.config",
+                "org.apache.kafka.common.security.plain.PlainLoginModule required username=\"u\" password=\"hunter2\";"),
+                config.kafkaClientProperties());
+        assertEquals("SASL_SSL", config.kafkaClientPropertiesCopy().getProperty("security.protocol"));
+        assertTrue(config.toString().contains("kafkaClientProperties=[sasl.jaas.config, sasl.mechanism, security.protocol]"),
+                config.toString());
+        assertFalse(config.toString().contains("hunter2"), config.toString());
+        assertEquals(Map.of(), JobConfig.defaults().kafkaClientProperties());
+    }
+
+    @Test
+    void kafkaClientConfigThatSetsWhatTheJobOwnsOrCannotBeReadIsRefused(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("client.properties");
+        Files.writeString(file, "group.id=someone-else\n");
+        assertMessage(Map.of(JobConfig.ENV_KAFKA_CLIENT_CONFIG, file.toString()),
+                "KAFKA_CLIENT_CONFIG sets group.id, which the job sets itself: remove that line from the file");
+        Files.writeString(file, "bootstrap.servers=elsewhere:9092\n");
+        assertMessage(Map.of(JobConfig.ENV_KAFKA_CLIENT_CONFIG, file.toString()),
+                "KAFKA_CLIENT_CONFIG sets bootstrap.servers, which the job sets itself");
+
+        Path missing = dir.resolve("missing.properties");
+        assertMessage(Map.of(JobConfig.ENV_KAFKA_CLIENT_CONFIG, missing.toString()),
+                "KAFKA_CLIENT_CONFIG names " + missing + ", which cannot be read (NoSuchFileException): point it at a Kafka"
+                        + " client properties file");
     }
 }

@@ -13,10 +13,13 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -85,6 +88,30 @@ class PipelineMetricsReporterTest {
         PipelineMetric row = PipelineMetric.fromJson(sent.get(0).value());
         assertEquals("job|tm-1|job_malformed_total||5.0|counter", row.source() + "|" + row.instance() + "|" + row.metric()
                 + "|" + row.label() + "|" + row.value() + "|" + row.kind());
+    }
+
+    @Test
+    void kafkaPropertiesUnderItsPrefixReachTheProducerAndCannotOverrideItsOwnSettings() {
+        List<Properties> given = new ArrayList<>();
+        PipelineMetricsReporter reporter = new PipelineMetricsReporter(props -> {
+            given.add(props);
+            return producer;
+        });
+        MetricConfig config = new MetricConfig();
+        config.setProperty(PipelineMetricsReporter.BOOTSTRAP_SERVERS, "kafka:9092");
+        config.setProperty(PipelineMetricsReporter.INSTANCE, "tm-1");
+        config.setProperty("kafka.security.protocol", "SASL_SSL");
+        config.setProperty("kafka.sasl.mechanism", "PLAIN");
+        config.setProperty("kafka.max.block.ms", "60000");
+        reporter.open(config);
+
+        Properties props = given.get(0);
+        assertEquals("SASL_SSL", props.getProperty("security.protocol"));
+        assertEquals("PLAIN", props.getProperty("sasl.mechanism"));
+        assertEquals("kafka:9092", props.getProperty("bootstrap.servers"));
+        // A snapshot must never hold a Flink thread: the reporter's own bound wins.
+        assertEquals("2000", props.getProperty("max.block.ms"));
+        assertFalse(props.containsKey("kafka.security.protocol"));
     }
 
     @Test
