@@ -16,6 +16,9 @@ RUN apt-get update && apt-get install -y --no-install-recommends curl && rm -rf 
 COPY --from=build --chown=flink:flink /src/flink-jobs/target/paypulse-flink-jobs-0.1.0-SNAPSHOT-job.jar /opt/flink/usrlib/paypulse-flink-jobs.jar
 # Flink loads metric reporters from plugins only: the same jar again, for the pipeline health reporter.
 COPY --from=build --chown=flink:flink /src/flink-jobs/target/paypulse-flink-jobs-0.1.0-SNAPSHOT-job.jar /opt/flink/plugins/paypulse-metrics/paypulse-flink-jobs.jar
+# The JobManager's entrypoint in docker-compose.yml: application mode, resumed from the newest checkpoint.
+COPY flink-jobs/src/main/docker/jobmanager-from-checkpoint.sh /opt/paypulse/jobmanager-from-checkpoint.sh
+RUN chmod 755 /opt/paypulse/jobmanager-from-checkpoint.sh
 
 FROM eclipse-temurin:17-jre
 RUN apt-get update && apt-get install -y --no-install-recommends curl && rm -rf /var/lib/apt/lists/*

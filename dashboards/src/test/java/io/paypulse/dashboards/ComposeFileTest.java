@@ -93,20 +93,29 @@ class ComposeFileTest {
     }
 
     @Test
-    void portsAreTheCodesDefaults() {
+    void portsAreTheCodesDefaultsAndOnlyTheBridgeListensBeyondThisHost() {
+        // Everything but the bridge has no authentication worth the name (Kafka none at all, which would
+        // bypass the signature check): published on the loopback interface only.
         assertEquals(List.of(BridgeConfig.DEFAULT_PORT + ":" + BridgeConfig.DEFAULT_PORT), ports("bridge"));
         int clickHouse = URI.create(ClickHouseConfig.DEFAULT_URL).getPort();
-        assertEquals(List.of(clickHouse + ":" + clickHouse), ports("clickhouse"));
+        assertEquals(List.of("127.0.0.1:" + clickHouse + ":" + clickHouse), ports("clickhouse"));
         int kafka = Integer.parseInt(JobConfig.DEFAULT_KAFKA_BOOTSTRAP_SERVERS.split(":")[1]);
         assertEquals(BridgeConfig.DEFAULT_KAFKA, JobConfig.DEFAULT_KAFKA_BOOTSTRAP_SERVERS);
-        assertEquals(List.of(kafka + ":" + kafka), ports("kafka"));
+        assertEquals(List.of("127.0.0.1:" + kafka + ":" + kafka), ports("kafka"));
         int flinkUi = RestOptions.PORT.defaultValue();
-        assertEquals(List.of(flinkUi + ":" + flinkUi), ports("jobmanager"));
+        assertEquals(List.of("127.0.0.1:" + flinkUi + ":" + flinkUi), ports("jobmanager"));
         int grafana = URI.create(env("jobmanager").get(AlertingConfig.ENV_GRAFANA_URL).replaceAll("\\$\\{\\w+:-(.*)}", "$1"))
                 .getPort();
         assertEquals(3000, grafana, "pages link to Grafana on the port compose publishes");
-        assertEquals(List.of(grafana + ":" + grafana), ports("grafana"));
+        assertEquals(List.of("127.0.0.1:" + grafana + ":" + grafana), ports("grafana"));
         assertEquals(Integer.toString(BridgeConfig.DEFAULT_PORT), env("bridge").get(BridgeConfig.ENV_PORT));
+    }
+
+    @Test
+    void longRunningServicesComeBackByThemselves() {
+        for (String name : LONG_RUNNING) {
+            assertEquals("unless-stopped", services.path(name).path("restart").asText(), name);
+        }
     }
 
     @Test
@@ -152,9 +161,16 @@ class ComposeFileTest {
 
     @Test
     void theJobManagerRunsThePaymentHealthJobInApplicationMode() {
+        // The entrypoint resumes from the newest checkpoint and hands the command to standalone-job.
+        String script = "flink-jobs/src/main/docker/jobmanager-from-checkpoint.sh";
+        List<String> entrypoint = new ArrayList<>();
+        services.path("jobmanager").path("entrypoint").forEach(e -> entrypoint.add(e.asText()));
+        assertEquals(List.of("/opt/paypulse/jobmanager-from-checkpoint.sh"), entrypoint);
+        assertTrue(RepoFiles.text(RepoFiles.resolve("Dockerfile")).contains("COPY " + script + " " + entrypoint.get(0)),
+                "the Dockerfile puts " + script + " where compose runs it");
+        assertTrue(RepoFiles.text(RepoFiles.resolve(script)).contains("exec \"$entrypoint\" standalone-job \"$@\""));
         List<String> command = command("jobmanager");
-        assertEquals("standalone-job", command.get(0));
-        assertEquals(PaymentHealthJob.class.getName(), command.get(command.indexOf("--job-classname") + 1));
+        assertEquals(List.of("--job-classname", PaymentHealthJob.class.getName()), command);
         assertEquals(List.of("taskmanager"), command("taskmanager"));
         assertEquals("flink-job", services.path("jobmanager").path("build").path("target").asText());
         assertEquals("flink-job", services.path("taskmanager").path("build").path("target").asText());
