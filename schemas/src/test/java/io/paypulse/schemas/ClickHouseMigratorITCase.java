@@ -130,6 +130,24 @@ class ClickHouseMigratorITCase {
     }
 
     @Test
+    void columnCommentsSayWhatTheWritersWrite() throws SQLException {
+        new ClickHouseMigrator(config).migrate();
+        String db = config.database();
+
+        assertEquals(List.of("alerts|status|delivered (2xx), retrying (this attempt failed: 408, 429, 5xx or no answer;"
+                        + " sent again), rejected (another 4xx, not retried), not_sent (no PAGERDUTY_ROUTING_KEY) or"
+                        + " suppressed (not paged: flapping, or too many open incidents)",
+                        "settlement_times_1m|sketch|Base64 of a DDSketch of settlement seconds of paid payouts, relative"
+                                + " accuracy 0.01, in sketches-java's compact encoding (DDSketch.encode, not protobuf); merge"
+                                + " in Java or Go to roll windows up",
+                        "webhook_latency_1m|sketch|Base64 of a DDSketch of the latencies in ms, relative accuracy 0.01, in"
+                                + " sketches-java's compact encoding (DDSketch.encode, not protobuf); merge in Java or Go to"
+                                + " roll windows up"),
+                column("SELECT table || '|' || name || '|' || comment FROM system.columns WHERE database = '" + db
+                        + "' AND ((table = 'alerts' AND name = 'status') OR (table LIKE '%_1m' AND name = 'sketch')) ORDER BY table"));
+    }
+
+    @Test
     void secondRunAppliesNothingAndLeavesTheSameRows() throws SQLException {
         new ClickHouseMigrator(config).migrate();
         List<String> before = migrationRowsWithTime();
