@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import static io.paypulse.flink.TestEvents.DAY;
 import static io.paypulse.flink.TestEvents.T0;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -81,6 +82,33 @@ class PaymentHealthClickHouseITCase {
                 + " FROM {db}.stripe_events FINAL"));
         assertEquals(List.of("evt_too_late|2023-11-14 22:14:00|beyond_allowed_lateness"),
                 db.rows("SELECT event_id || '|' || toString(window_start) || '|' || reason FROM {db}.late_events FINAL"));
+    }
+
+    @Test
+    void aResendDaysLaterKeepsTheFirstDeliveryOfTheRawEvent() throws Exception {
+        // A first run stores the event as delivered 300 ms after it was created. A second run, whose dedup
+        // state no longer knows the id (as 72 hours later), gets a "Resend" of it from Stripe's dashboard
+        // five days on, and a replay of the first delivery after it.
+        String body = StripeEventSamples.chargeSucceeded("evt_resent", "ch_resent", T0 + 1, "visa", "US", 1000, "usd");
+        StripeEvent first = TestEvents.of(body, 300);
+        StripeEvent resent = TestEvents.of(body, 5 * DAY * 1000 + 700);
+        JobConfig config = JobConfig.fromEnv(Map.of(JobConfig.ENV_OUT_OF_ORDERNESS, "0s"));
+        // So that the copies can be counted: a merge would leave one.
+        db.execute("SYSTEM STOP MERGES {db}.stripe_events");
+        for (List<StripeEvent> run : List.of(List.of(first), List.of(resent, first))) {
+            StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+            env.setParallelism(1);
+            PaymentHealthJob.sinkToClickHouse(
+                    PaymentHealthJob.build(env.fromData(run, Types.POJO(StripeEvent.class)), config), db.config(), config);
+            env.execute("payment-health-resend-test");
+        }
+
+        // Two copies were written (the second run deduplicated its replay), and the first delivery survives.
+        assertEquals(List.of("2"), db.rows("SELECT toString(count()) FROM {db}.stripe_events"));
+        assertEquals(List.of("evt_resent|2023-11-14 22:14:01.300|300"),
+                db.rows("SELECT event_id || '|' || toString(received_at) || '|'"
+                        + " || toString(toUnixTimestamp64Milli(received_at) - toUnixTimestamp(created) * 1000)"
+                        + " FROM {db}.stripe_events FINAL"));
     }
 
     @Test

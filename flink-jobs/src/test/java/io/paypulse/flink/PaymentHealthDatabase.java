@@ -76,6 +76,13 @@ public final class PaymentHealthDatabase implements AutoCloseable {
         return rows;
     }
 
+    /** Runs a statement without a result ({@code {db}} stands for this database), e.g. {@code SYSTEM STOP MERGES}. */
+    void execute(String sql) throws SQLException {
+        try (Connection c = connect(); Statement s = c.createStatement()) {
+            s.execute(resolve(sql));
+        }
+    }
+
     @Override
     public void close() throws SQLException {
         try (Connection c = connect(); Statement s = c.createStatement()) {

@@ -73,6 +73,7 @@ public class StripeEventParser extends RichFlatMapFunction<StripeEvent, ParsedEv
 
     private static StripeEventRow row(StripeEvent event, String payload) {
         return new StripeEventRow(event.eventId(), event.type(), event.created(), event.apiVersion(), event.account(),
-                event.livemode(), event.receivedAtMillis(), event.bridgeInstance(), payload, 0L);
+                event.livemode(), event.receivedAtMillis(), event.bridgeInstance(), payload,
+                StripeEventRow.firstDeliveryWins(event.receivedAtMillis()));
     }
 }

@@ -9,7 +9,7 @@ import java.util.List;
  *
  * @param created          epoch seconds ({@code DateTime})
  * @param receivedAtMillis epoch milliseconds ({@code DateTime64(3)})
- * @param version          replacement version; 0, see V001
+ * @param version          replacement version, {@link #firstDeliveryWins}: the earliest delivery of an event wins
  */
 public record StripeEventRow(
         String eventId,
@@ -29,6 +29,17 @@ public record StripeEventRow(
     /** Column names of {@code stripe_events} in the order of the record components. */
     public static final List<String> COLUMNS = List.of("event_id", "type", "created", "api_version", "account",
             "livemode", "received_at", "bridge_instance", "payload", "version");
+
+    /**
+     * The version of a row received at {@code receivedAtMillis}: the earlier the delivery, the higher the
+     * version, so that {@code ReplacingMergeTree(version)} keeps an event's first delivery. Within 72 hours
+     * the job drops redeliveries itself; after that (a "Resend" from Stripe's dashboard days later) the new
+     * copy would otherwise replace the first, and the event's latency ({@code received_at - created}) would
+     * read as days. A replay of the same delivery has the same version and writes the same row.
+     */
+    public static long firstDeliveryWins(long receivedAtMillis) {
+        return Long.MAX_VALUE - Math.max(0L, receivedAtMillis);
+    }
 
     /** Values for {@link #COLUMNS} in the Java types the ClickHouse sink writes (DateTime as {@link Instant}). */
     public Object[] toColumnValues() {
