@@ -12,6 +12,7 @@ import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.CoreOptions;
 import org.apache.flink.configuration.JobManagerOptions;
 import org.apache.flink.configuration.RestOptions;
+import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.runtime.util.EnvironmentInformation;
 import org.apache.kafka.common.utils.AppInfoParser;
@@ -180,7 +181,8 @@ class ComposeFileTest {
         Set<String> known = Set.of(JobManagerOptions.ADDRESS.key(), CoreOptions.DEFAULT_PARALLELISM.key(),
                 TaskManagerOptions.NUM_TASK_SLOTS.key(), CheckpointingOptions.CHECKPOINT_STORAGE.key(),
                 CheckpointingOptions.CHECKPOINTS_DIRECTORY.key(),
-                CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION.key());
+                CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION.key(), StateBackendOptions.STATE_BACKEND.key(),
+                CheckpointingOptions.INCREMENTAL_CHECKPOINTS.key());
         // The pipeline health reporter, configured as the job configures it on a MiniCluster.
         Map<String, String> reporter = PaymentHealthRunner.reporterOptions(JobConfig.fromEnv(
                 Map.of(JobConfig.ENV_KAFKA_BOOTSTRAP_SERVERS, "kafka:19092")));
@@ -197,6 +199,10 @@ class ComposeFileTest {
             assertEquals(reporter.get(servers), flink.get(servers), service + "'s reporter reaches Kafka inside compose");
         }
         assertTrue(dockerfile.contains("/opt/flink/plugins/paypulse-metrics/"), "the job jar is also a reporter plugin");
+        for (String service : List.of("jobmanager", "taskmanager")) {
+            assertEquals("rocksdb", flinkProperties(service).get(StateBackendOptions.STATE_BACKEND.key()), service);
+            assertEquals("true", flinkProperties(service).get(CheckpointingOptions.INCREMENTAL_CHECKPOINTS.key()), service);
+        }
         String checkpoints = flinkProperties("jobmanager").get(CheckpointingOptions.CHECKPOINTS_DIRECTORY.key());
         assertEquals(checkpoints, flinkProperties("taskmanager").get(CheckpointingOptions.CHECKPOINTS_DIRECTORY.key()));
         String mount = "flink-checkpoints:" + URI.create(checkpoints).getPath();
