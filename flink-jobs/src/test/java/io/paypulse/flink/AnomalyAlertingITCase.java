@@ -165,6 +165,7 @@ class AnomalyAlertingITCase {
         JobClient running = PaymentHealthRunner.startLocal(job, alerting(bucket, 10), db.config(), 0, checkpoints);
         try {
             long sent = 0;
+            Instant lastSent = null;
             long stopAt = System.currentTimeMillis() + 20 * bucket.toMillis();
             while (System.currentTimeMillis() < stopAt) {
                 List<ProducerRecord<byte[], byte[]>> batch = new ArrayList<>();
@@ -175,11 +176,15 @@ class AnomalyAlertingITCase {
                             "visa", "US", 1000 + sent, "usd"), now, "bridge-a"));
                 }
                 topic.send(batch);
+                lastSent = Instant.now();
                 Thread.sleep(200);
             }
             // Now Stripe stops sending.
             List<ReceivedEvent> pages = pagerDuty.awaitEvents(1, DEADLINE);
             assertEquals("trigger", pages.get(0).action());
+            // The page is for the silence, not for a bucket of the traffic that a stalled machine left empty.
+            assertTrue(pages.get(0).receivedAt().isAfter(lastSent),
+                    "paged at " + pages.get(0).receivedAt() + ", before the last webhook was sent at " + lastSent);
             assertTrue(pages.get(0).summary().startsWith("No Stripe webhooks reached paypulse since "),
                     pages.get(0).summary());
             assertEquals("critical", pages.get(0).severity());

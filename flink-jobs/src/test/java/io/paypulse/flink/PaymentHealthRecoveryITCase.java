@@ -24,6 +24,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -47,9 +48,13 @@ class PaymentHealthRecoveryITCase {
     @RegisterExtension
     static final MiniClusterExtension CLUSTER = JobCluster.reportingTo(METRICS);
 
-    private static final Duration JOB_DEADLINE = Duration.ofSeconds(45);
+    // A hang guard, not a measure: generous for a loaded 2-core machine.
+    private static final Duration JOB_DEADLINE = Duration.ofSeconds(120);
     private static final int EVENTS = 360;
-    /** Records source subtask 0 passes before the failure may come; it reads about half the script. */
+    /**
+     * Records source subtask 0 passes before it waits for a checkpoint to complete, after which the failure
+     * comes; it reads about half the script.
+     */
     private static final long FAIL_AFTER_RECORDS = 40;
 
     private static final String[] BRANDS = {"visa", "mastercard", "amex"};
@@ -113,7 +118,10 @@ class PaymentHealthRecoveryITCase {
         // The failure happened once, after a completed checkpoint, and the job restarted from it: the
         // second attempt read on from the checkpointed offsets, not from the start of the topic.
         assertEquals(1, FailOnceAfterCheckpoint.FAILURES.get(),
-                "injected failures; none means no checkpoint completed before source subtask 0 ran out of records");
+                "injected failures; none means source subtask 0 had no record left after the covering checkpoint");
+        // Subtask 0 held its records from the FAIL_AFTER_RECORDS-th on until the checkpoint completed: the
+        // failure came at the very next one.
+        assertEquals(FAIL_AFTER_RECORDS, FailOnceAfterCheckpoint.PASSED_BEFORE_FAILURE.get());
         assertEquals(1, ReportedJobMetrics.restarts(METRICS, failedRun.getJobID()));
         assertEquals(0, ReportedJobMetrics.restarts(METRICS, cleanRun.getJobID()));
         long firstAttempt = FailOnceAfterCheckpoint.passedInAttempt(0);
@@ -134,8 +142,8 @@ class PaymentHealthRecoveryITCase {
                 PaymentHealthRunner.flinkConfiguration(config));
         env.setParallelism(2);
         if (fail) {
-            var events = env.fromSource(BridgeTopic.boundedSource(config), WatermarkStrategy.noWatermarks(),
-                            "Kafka " + config.topic())
+            var events = env.fromSource(new HeldSource<>(BridgeTopic.boundedSource(config), new HoldSubtaskZero()),
+                            WatermarkStrategy.noWatermarks(), "Kafka " + config.topic())
                     .uid("kafka-stripe-events")
                     .map(new FailOnceAfterCheckpoint(FAIL_AFTER_RECORDS))
                     .uid("fail-once-after-checkpoint").name("Fail once after a checkpoint");
@@ -220,21 +228,29 @@ class PaymentHealthRecoveryITCase {
 
     /**
      * Passes events through and fails its task once, mid-stream: on source subtask 0, at the first
-     * record after a checkpoint that covers at least {@code afterRecords} records has completed.
-     * Until then, past {@code afterRecords}, it slows its source down, so that records are still
-     * left to read when the checkpoint completes. Its counters are static: the MiniCluster runs the
-     * tasks in this JVM, and the failure must happen once across restarts.
+     * record after a checkpoint that covers at least {@code afterRecords} records has completed. From
+     * {@code afterRecords} on until then, {@link HeldSource} holds the rest of subtask 0's records back:
+     * the task stays up and idle, so checkpoints are taken and complete on it, and records are still
+     * left to read when one has. Runs chained to the source, so it counts what the reader emitted. Its
+     * counters are static: the MiniCluster runs the tasks in this JVM, and the failure must happen once
+     * across restarts.
      */
     static final class FailOnceAfterCheckpoint extends RichMapFunction<StripeEvent, StripeEvent>
             implements CheckpointedFunction, CheckpointListener {
 
         private static final long serialVersionUID = 1L;
-        private static final long THROTTLE_MILLIS = 50;
 
         static final AtomicInteger FAILURES = new AtomicInteger();
+        /** Records subtask 0 had passed when it failed. */
+        static final AtomicLong PASSED_BEFORE_FAILURE = new AtomicLong();
         private static final Map<Integer, AtomicLong> PASSED_BY_ATTEMPT = new ConcurrentHashMap<>();
+        /** Set once subtask 0 has passed {@code afterRecords}; {@link #release} ends the hold. */
+        private static volatile boolean holding;
+        /** Completed when a checkpoint covering {@code afterRecords} records of subtask 0 has completed. */
+        private static volatile CompletableFuture<Void> release = new CompletableFuture<>();
 
         private final long afterRecords;
+        private transient boolean failing;
         private transient long passed;
         private transient long coveringCheckpoint;
         private transient boolean covered;
@@ -245,7 +261,10 @@ class PaymentHealthRecoveryITCase {
 
         static void reset() {
             FAILURES.set(0);
+            PASSED_BEFORE_FAILURE.set(0);
             PASSED_BY_ATTEMPT.clear();
+            holding = false;
+            release = new CompletableFuture<>();
         }
 
         /** Records passed, over all subtasks, by the given attempt (0 = before any restart). */
@@ -254,28 +273,37 @@ class PaymentHealthRecoveryITCase {
             return passed == null ? 0 : passed.get();
         }
 
+        /** Whether source subtask 0 must hold its records back now; if so, {@link #released()} ends it. */
+        static boolean holding() {
+            return holding && !release.isDone();
+        }
+
+        static CompletableFuture<Void> released() {
+            return release;
+        }
+
         @Override
         public void open(OpenContext openContext) {
+            // Subtask 0 of the first attempt fails; every attempt after the failure runs through.
+            failing = getRuntimeContext().getTaskInfo().getIndexOfThisSubtask() == 0 && FAILURES.get() == 0;
             passed = 0;
             coveringCheckpoint = Long.MAX_VALUE;
             covered = false;
         }
 
         @Override
-        public StripeEvent map(StripeEvent event) throws InterruptedException {
-            boolean failing = getRuntimeContext().getTaskInfo().getIndexOfThisSubtask() == 0 && FAILURES.get() == 0;
+        public StripeEvent map(StripeEvent event) {
             if (failing && covered) {
                 FAILURES.incrementAndGet();
+                PASSED_BEFORE_FAILURE.set(passed);
                 throw new IllegalStateException("injected failure after checkpoint " + coveringCheckpoint
                         + " and " + passed + " records");
             }
             PASSED_BY_ATTEMPT.computeIfAbsent(getRuntimeContext().getTaskInfo().getAttemptNumber(),
                     attempt -> new AtomicLong()).incrementAndGet();
             passed++;
-            if (failing && passed > afterRecords) {
-                // A throttle, not a wait for a condition: the test fails below if no checkpoint
-                // completed before this subtask ran out of records.
-                Thread.sleep(THROTTLE_MILLIS);
+            if (failing && passed >= afterRecords) {
+                holding = true;
             }
             return event;
         }
@@ -289,14 +317,31 @@ class PaymentHealthRecoveryITCase {
 
         @Override
         public void notifyCheckpointComplete(long checkpointId) {
-            if (checkpointId >= coveringCheckpoint) {
+            if (failing && checkpointId >= coveringCheckpoint) {
                 covered = true;
+                release.complete(null);
             }
         }
 
         @Override
         public void initializeState(FunctionInitializationContext context) {
             // Stateless: the counters that matter to the test must survive the restart, so they are static.
+        }
+    }
+
+    /** Holds source subtask 0 while {@link FailOnceAfterCheckpoint#holding()}, until it has {@code released()}. */
+    private static final class HoldSubtaskZero implements HeldSource.Gate {
+
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public CompletableFuture<Void> opened() {
+            return FailOnceAfterCheckpoint.released();
+        }
+
+        @Override
+        public boolean holds(int subtask) {
+            return subtask == 0 && FailOnceAfterCheckpoint.holding();
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.paypulse.flink.sink;
 
+import io.paypulse.flink.HeldSource;
 import io.paypulse.flink.JobCluster;
 import io.paypulse.infra.Eventually;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -9,12 +10,13 @@ import io.paypulse.infra.LocalClickHouse;
 import io.paypulse.schemas.ClickHouseConfig;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.api.connector.source.util.ratelimit.RateLimiterStrategy;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.connector.datagen.source.DataGeneratorSource;
@@ -36,6 +38,12 @@ class ClickHouseSinkOutageITCase {
 
     private static final String TABLE = "decline_rates_1m";
     private static final int ROWS = 1500;
+    /** Rows the source emits before it holds the rest back until {@link #SECOND_HALF}. */
+    private static final int FIRST_HALF = ROWS / 2;
+    /** Rows generated so far, over both source subtasks (the MiniCluster runs them in this JVM). */
+    private static final AtomicLong GENERATED = new AtomicLong();
+    /** Completed by the test once ClickHouse is down (or hung): the rest of the rows meet the outage. */
+    private static volatile CompletableFuture<Void> SECOND_HALF = new CompletableFuture<>();
     private static final InMemoryReporter METRICS = InMemoryReporter.createWithRetainedMetrics();
 
     @RegisterExtension
@@ -46,6 +54,8 @@ class ClickHouseSinkOutageITCase {
 
     @BeforeEach
     void ownServer() throws Exception {
+        GENERATED.set(0);
+        SECOND_HALF = new CompletableFuture<>();
         clickHouse = LocalClickHouse.builder().build().start();
         db = ClickHouseTestDatabase.on(
                 ClickHouseConfig.fromEnv(Map.of(ClickHouseConfig.ENV_URL, clickHouse.httpUrl())));
@@ -54,6 +64,8 @@ class ClickHouseSinkOutageITCase {
 
     @AfterEach
     void stopServer() {
+        // A test that failed before releasing the source must not leave its tasks waiting.
+        SECOND_HALF.complete(null);
         // Closing the server deletes its data, the database included.
         if (clickHouse != null) {
             clickHouse.close();
@@ -64,11 +76,12 @@ class ClickHouseSinkOutageITCase {
     void noRowIsLostWhileClickHouseIsDown() throws Exception {
         JobClient job = startJob(Duration.ofSeconds(60), "sink outlives a ClickHouse outage");
         JobID id = job.getJobID();
-        awaitFirstRows();
+        awaitFirstHalf(id);
 
         clickHouse.stop();
         long stoppedAt = System.nanoTime();
         long rowsBeforeOutage = ReportedMetrics.counter(METRICS, id, "clickhouseRowsSent");
+        SECOND_HALF.complete(null);
         // The server stays away for a few seconds and many retries, while the job stays up.
         Eventually.get(Duration.ofSeconds(30), () -> {
             assertTrue(ReportedMetrics.counter(METRICS, id, "clickhouseRetries") >= 10, "fewer than 10 retries so far");
@@ -76,7 +89,9 @@ class ClickHouseSinkOutageITCase {
             return null;
         });
         assertEquals(JobStatus.RUNNING, job.getJobStatus().get(10, TimeUnit.SECONDS));
-        assertTrue(rowsBeforeOutage < ROWS, "the stream ended before the outage: " + rowsBeforeOutage + " rows sent");
+        assertEquals(FIRST_HALF, rowsBeforeOutage, "rows sent before the outage");
+        assertEquals(FIRST_HALF, ReportedMetrics.counter(METRICS, id, "clickhouseRowsSent"),
+                "rows sent while ClickHouse was down");
         clickHouse.start();
 
         job.getJobExecutionResult().get(90, TimeUnit.SECONDS);
@@ -93,12 +108,13 @@ class ClickHouseSinkOutageITCase {
         // still be applied once the server thaws, and is then sent again: FINAL must show each row once.
         JobClient job = startJob(Duration.ofSeconds(2), "sink outlives a hung ClickHouse");
         JobID id = job.getJobID();
-        awaitFirstRows();
+        awaitFirstHalf(id);
 
         clickHouse.freeze();
         long rowsBeforeStall;
         try {
             rowsBeforeStall = ReportedMetrics.counter(METRICS, id, "clickhouseRowsSent");
+            SECOND_HALF.complete(null);
             Eventually.get(Duration.ofSeconds(60), () -> {
                 assertTrue(ReportedMetrics.counter(METRICS, id, "clickhouseFailedAttempts") >= 2,
                         "fewer than 2 inserts timed out so far");
@@ -108,7 +124,7 @@ class ClickHouseSinkOutageITCase {
         } finally {
             clickHouse.thaw();
         }
-        assertTrue(rowsBeforeStall < ROWS, "the stream ended before the stall: " + rowsBeforeStall + " rows sent");
+        assertEquals(FIRST_HALF, rowsBeforeStall, "rows sent before the stall");
 
         job.getJobExecutionResult().get(90, TimeUnit.SECONDS);
         assertEquals(DeclineRateRow.first(ROWS), db.readFinal(TABLE));
@@ -116,14 +132,18 @@ class ClickHouseSinkOutageITCase {
         assertEquals(0, ReportedMetrics.counter(METRICS, id, "clickhouseRowsDropped"));
     }
 
-    /** About five seconds of rows at 300/s into the test's table, so an outage falls in the middle of the stream. */
+    /**
+     * {@link #ROWS} rows into the test's table: the first half at once, the second once the test completes
+     * {@link #SECOND_HALF}, so that the outage falls in the middle of the stream. The held source tasks stay
+     * idle meanwhile, not blocked: the writers chained to them flush on their timers.
+     */
     private JobClient startJob(Duration requestTimeout, String name) throws Exception {
         Configuration conf = new Configuration();
         conf.set(RestartStrategyOptions.RESTART_STRATEGY, "disable");
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
         env.setParallelism(2);
-        env.fromSource(new DataGeneratorSource<>(DeclineRateRow::of, ROWS, RateLimiterStrategy.perSecond(300),
-                                TypeInformation.of(DeclineRateRow.class)),
+        env.fromSource(new HeldSource<>(new DataGeneratorSource<>(ClickHouseSinkOutageITCase::counted, ROWS,
+                                TypeInformation.of(DeclineRateRow.class)), new HoldSecondHalf()),
                         WatermarkStrategy.noWatermarks(), "decline rate rows")
                 .sinkTo(ClickHouseSink.<DeclineRateRow>builder()
                         .config(db.config())
@@ -140,9 +160,38 @@ class ClickHouseSinkOutageITCase {
         return env.executeAsync(name);
     }
 
-    private void awaitFirstRows() throws Exception {
+    /** Row {@code index}, counted. */
+    private static DeclineRateRow counted(long index) {
+        GENERATED.incrementAndGet();
+        return DeclineRateRow.of(index);
+    }
+
+    /** Both source subtasks together emit {@link #FIRST_HALF} rows, then hold until {@link #SECOND_HALF}. */
+    private static final class HoldSecondHalf implements HeldSource.Gate {
+
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public CompletableFuture<Void> opened() {
+            return SECOND_HALF;
+        }
+
+        @Override
+        public boolean holds(int subtask) {
+            return GENERATED.get() >= FIRST_HALF;
+        }
+
+        @Override
+        public boolean oneReaderAtATime() {
+            return true;
+        }
+    }
+
+    /** Waits until the sink has written the whole first half, and so everything the source has emitted. */
+    private void awaitFirstHalf(JobID id) throws Exception {
         Eventually.get(Duration.ofSeconds(30), () -> {
-            assertTrue(db.rawCount(TABLE) > 0, "no rows written yet");
+            assertEquals(FIRST_HALF, ReportedMetrics.counter(METRICS, id, "clickhouseRowsSent"), "rows sent");
+            assertEquals(FIRST_HALF, db.rawCount(TABLE), "rows in the table");
             return null;
         });
     }
