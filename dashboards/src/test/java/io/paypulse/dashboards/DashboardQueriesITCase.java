@@ -14,6 +14,7 @@ import io.paypulse.flink.config.JobConfig;
 import io.paypulse.infra.SharedInfra;
 import io.paypulse.schemas.ClickHouseConfig;
 import io.paypulse.schemas.ClickHouseMigrator;
+import io.paypulse.schemas.EnvelopeHeaders;
 import io.paypulse.schemas.TopicProvisioner;
 import io.paypulse.schemas.TopicSpec;
 import io.paypulse.schemas.TopicSpecs;
@@ -67,7 +68,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Stripe traffic (with a decline spike, late events, dead letters and counter snapshots) on Kafka in the
  * bridge's record format, the production job on a MiniCluster into a freshly migrated ClickHouse; then each
  * panel, variable and annotation query is expanded as the ClickHouse plugin does ({@link GrafanaMacros})
- * for a time range over the run, with the variables at All and at one selection, and must return rows.
+ * for a time range over the run, with the variables at All and at one selection, and must return rows. The
+ * run's tables hold exactly what was sent, and the key panels show its exact figures.
  */
 class DashboardQueriesITCase {
 
@@ -88,8 +90,16 @@ class DashboardQueriesITCase {
     private static ClickHouseConfig clickHouse;
     private static Instant from;
     private static Instant to;
-    /** What the run did not write in time, checked by {@link #theRunFilledEveryTableTheDashboardsRead}. */
-    private static List<String> unfilled = List.of("the run did not finish");
+    /** What the run must have written, query by query, checked by {@link #theRunFilledEveryTableTheDashboardsRead}. */
+    private static final Map<String, Long> expectedCounts = new LinkedHashMap<>();
+    /** What those queries counted once the job had stopped. */
+    private static final Map<String, Long> finalCounts = new LinkedHashMap<>();
+    /** The run's figures, from the records sent, for the panels of {@link #keyPanelsShowTheRunsExactFigures}. */
+    private static long charges;
+    private static long declines;
+    /** Payouts per "currency method": {all, failed}. */
+    private static final Map<String, long[]> payouts = new LinkedHashMap<>();
+    private static List<String> lateEventIds = List.of();
 
     @BeforeAll
     static void runTheJobOverSimulatedTraffic() throws Exception {
@@ -110,9 +120,14 @@ class DashboardQueriesITCase {
         clickHouse = server.withDatabase("it_dashboards_" + suffix);
         new ClickHouseMigrator(clickHouse).migrate();
 
-        long start = Instant.now().minus(Duration.ofMinutes(MINUTES + 15)).getEpochSecond() / 60 * 60;
+        // The detectors' seasonal slots are hours and days (UTC) and start empty: a run that starts at the same time of
+        // day every time is judged the same whatever the time now. The latest 09:00 UTC that leaves room for the run.
+        Instant latest = Instant.now().minus(Duration.ofMinutes(MINUTES + 15));
+        Instant nine = latest.truncatedTo(java.time.temporal.ChronoUnit.DAYS).plus(Duration.ofHours(9));
+        long start = (nine.isAfter(latest) ? nine.minus(Duration.ofDays(1)) : nine).getEpochSecond();
         StripeTrafficRun.Records records = new StripeTrafficRun(events, dlq, metrics, 42)
                 .run(start, MINUTES, 160, SPIKE_FROM, SPIKE_TO, 0.45);
+        tally(records);
         send(records.events());
         send(records.deadLetters());
         send(records.metrics());
@@ -150,18 +165,58 @@ class DashboardQueriesITCase {
             assertEquals(List.of(), notYet, "the job got an hour into the run");
             send(records.lateEvents());
             // The events source ends; the job's other sources may run on, so wait for the rows, not the job.
-            Map<String, Long> expected = new LinkedHashMap<>();
+            Map<String, Long> expected = expectedCounts;
+            // A window a minute, each minute with charges.
             expected.put("SELECT count() FROM {db}.decline_rates WHERE dimension_set = 'all'", (long) MINUTES);
-            expected.put("SELECT count() FROM {db}.incidents WHERE status = 'resolved'", 1L);
+            expected.put("SELECT sum(attempts) FROM {db}.decline_rates WHERE dimension_set = 'all'", charges);
+            expected.put("SELECT sum(declined) FROM {db}.decline_rates WHERE dimension_set = 'all'", declines);
+            // The decline spike, and two payout-failure pages: one payout in ten fails here, ten times the detector's
+            // prior (1 %, worth 50 payouts), which one payout a minute per series has not yet outweighed. All resolve.
+            expected.put("SELECT count() FROM {db}.incidents WHERE metric = 'decline_rate'", 1L);
+            expected.put("SELECT count() FROM {db}.incidents WHERE metric = 'payout_failures'", 2L);
+            expected.put("SELECT count() FROM {db}.incidents", 3L);
+            expected.put("SELECT count() FROM {db}.incidents WHERE status = 'resolved'", 3L);
             expected.put("SELECT count() FROM {db}.late_events FINAL", (long) StripeTrafficRun.LATE_EVENTS);
-            expected.put("SELECT count() FROM {db}.settlement_times", 1L);
+            // Three payouts a minute (USD standard, EUR standard, USD instant), each in a window of its minute.
+            expected.put("SELECT count() FROM {db}.payouts FINAL", 3L * MINUTES);
+            expected.put("SELECT count() FROM {db}.settlement_times WHERE dimension_set = 'all'", (long) MINUTES);
+            expected.put("SELECT sum(payouts) FROM {db}.settlement_times WHERE dimension_set = 'all'", 3L * MINUTES);
+            expected.put("SELECT count() FROM {db}.settlement_times WHERE dimension_set = 'currency,method'", 3L * MINUTES);
             expected.put("SELECT count() FROM {db}.dlq_events FINAL", (long) StripeTrafficRun.DEAD_LETTERS);
+            // Six of the eleven metrics of each snapshot are the bridge's.
             expected.put("SELECT count() FROM {db}.pipeline_metrics FINAL WHERE instance = '" + StripeTrafficRun.BRIDGE + "'",
                     records.metrics().size() * 6L / 11);
-            unfilled = awaitCounts(expected, client);
+            // Whatever is still short by the deadline shows in the final counts.
+            awaitCounts(expected, client);
         } finally {
             stop(client);
         }
+        // With the job stopped nothing more arrives: the counts are final, and must be exact, not just enough.
+        for (String sql : expectedCounts.keySet()) {
+            finalCounts.put(sql, count(sql.replace("{db}", clickHouse.database())));
+        }
+    }
+
+    /** Charges and declines, payouts per currency and method, and the late events' ids, from the records sent. */
+    private static void tally(StripeTrafficRun.Records records) throws IOException {
+        for (ProducerRecord<byte[], byte[]> record : records.events()) {
+            String type = header(record, EnvelopeHeaders.EVENT_TYPE);
+            if (type.equals("charge.succeeded") || type.equals("charge.failed")) {
+                charges++;
+                declines += type.equals("charge.failed") ? 1 : 0;
+            } else if (type.startsWith("payout.")) {
+                JsonNode payout = RepoFiles.JSON.readTree(record.value()).path("data").path("object");
+                long[] counts = payouts.computeIfAbsent(payout.path("currency").asText() + " " + payout.path("method").asText(),
+                        k -> new long[2]);
+                counts[0]++;
+                counts[1] += type.equals("payout.failed") ? 1 : 0;
+            }
+        }
+        lateEventIds = records.lateEvents().stream().map(r -> header(r, EnvelopeHeaders.EVENT_ID)).sorted().toList();
+    }
+
+    private static String header(ProducerRecord<byte[], byte[]> record, String name) {
+        return new String(record.headers().lastHeader(name).value(), StandardCharsets.UTF_8);
     }
 
     /** Cancels the job unless it has finished on its own. */
@@ -199,7 +254,78 @@ class DashboardQueriesITCase {
     @Test
     void theRunFilledEveryTableTheDashboardsRead() {
         // dlq_events and pipeline_metrics are the job's copies of the dead-letter and metrics topics.
-        assertEquals(List.of(), unfilled, "the run wrote every table the dashboards read");
+        assertFalse(expectedCounts.isEmpty(), "the run finished");
+        assertEquals(expectedCounts, finalCounts, "the run wrote exactly what was sent to every table the dashboards read");
+    }
+
+    @Test
+    void keyPanelsShowTheRunsExactFigures() throws Exception {
+        Dashboard financial = GrafanaDashboards.byUid(GrafanaDashboards.FINANCIAL_HEALTH_UID);
+        Dashboard pipeline = GrafanaDashboards.byUid(GrafanaDashboards.PIPELINE_HEALTH_UID);
+        JsonNode attempts = panel(financial, "Payment attempts");
+        assertEquals(List.of(List.of(Long.toString(charges), Long.toString(declines))), cells(attempts, 2), shown(attempts));
+        JsonNode open = panel(financial, "Open incidents");
+        assertEquals(List.of(List.of("0", "3")), cells(open, 2), shown(open));
+        // Newest first: status, summary (the page's) and metric.
+        JsonNode incidents = panel(financial, "Incidents");
+        assertEquals(List.of(
+                        List.of("resolved", "1 of 1 payouts (usd, instant) failed, vs 0.1 expected", "payout_failures"),
+                        List.of("resolved", "Visa declines in BR at 42% (36 attempts) vs 9% expected; 3 related series moved too",
+                                "decline_rate"),
+                        List.of("resolved", "1 of 1 payouts (eur, standard) failed, vs 0.1 expected", "payout_failures")),
+                cells(incidents, 5).stream().map(r -> r.subList(2, 5)).toList(), shown(incidents));
+
+        List<List<String>> expectedPayouts = new ArrayList<>();
+        payouts.forEach((key, n) -> expectedPayouts.add(List.of(key.split(" ")[0], key.split(" ")[1], Long.toString(n[0]),
+                Long.toString(n[0] - n[1]), Long.toString(n[1]))));
+        assertEquals(java.util.Set.of("usd standard", "eur standard", "usd instant"), payouts.keySet());
+        JsonNode byCurrency = panel(financial, "Payouts by currency and method");
+        List<List<String>> shownPayouts = new ArrayList<>(cells(byCurrency, 5));
+        // Ordered by total payouts, which are the same for all three.
+        shownPayouts.sort(java.util.Comparator.comparing(Object::toString));
+        expectedPayouts.sort(java.util.Comparator.comparing(Object::toString));
+        assertEquals(expectedPayouts, shownPayouts, shown(byCurrency));
+
+        JsonNode deadLettered = panel(pipeline, "Dead-lettered");
+        assertEquals(List.of(List.of(Long.toString(StripeTrafficRun.DEAD_LETTERS))), cells(deadLettered, 1), shown(deadLettered));
+        // Snapshots s = 0..270 every 30 s, the bridge restarting at s = 135 (no increase counted there): signature
+        // mismatches at every 7th but the first (38), Kafka timeouts 2 at every 29th but the first (2 x 9 = 18).
+        JsonNode rejected = panel(pipeline, "Rejected");
+        assertEquals(List.of(List.of("56")), cells(rejected, 1), shown(rejected));
+        JsonNode late = panel(pipeline, "Recent late events");
+        assertEquals(lateEventIds, cells(late, 2).stream().map(r -> r.get(1)).sorted().toList(), shown(late));
+    }
+
+    private static String shown(JsonNode result) {
+        return result.path("query").asText() + " showed " + result.path("data") + "; it ran:\n" + result.path("sql").asText();
+    }
+
+    /** The panel of {@code dashboard} with this title, as Grafana runs it with the variables at All. */
+    private static JsonNode panel(Dashboard dashboard, String title) throws Exception {
+        Query q = dashboard.queries().stream().filter(x -> x.kind() == Kind.PANEL && x.name().endsWith(" '" + title + "'"))
+                .findFirst().orElseThrow(() -> new AssertionError("no panel '" + title + "' in " + dashboard.uid()));
+        Map<String, Variable> all = new LinkedHashMap<>();
+        for (JsonNode variable : dashboard.variables()) {
+            all.put(variable.path("name").asText(), Variable.allOf(options(dashboard, variable.path("name").asText())));
+        }
+        JsonNode result = run(q, all);
+        ((com.fasterxml.jackson.databind.node.ObjectNode) result).put("query", q.toString());
+        return result;
+    }
+
+    /** The first {@code columns} cells of each row, as text; a whole number however ClickHouse typed it. */
+    private static List<List<String>> cells(JsonNode result, int columns) {
+        List<List<String>> rows = new ArrayList<>();
+        for (JsonNode row : result.path("data")) {
+            List<String> cells = new ArrayList<>();
+            for (int i = 0; i < columns; i++) {
+                JsonNode cell = row.path(i);
+                cells.add(cell.isNumber() && cell.asDouble() == Math.rint(cell.asDouble()) ? Long.toString(cell.asLong())
+                        : cell.asText());
+            }
+            rows.add(cells);
+        }
+        return rows;
     }
 
     @TestFactory

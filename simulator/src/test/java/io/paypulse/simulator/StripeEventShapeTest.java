@@ -32,7 +32,8 @@ class StripeEventShapeTest {
 
     @Test
     void everyEventHasTheEnvelopeTheBridgeNeedsAndSignaturesVerifyWithStripeJava() throws Exception {
-        long now = Instant.now().toEpochMilli();
+        // A fixed weekday afternoon: the generator's volume follows the time of day and the weekday.
+        long now = Instant.parse("2026-03-04T15:00:00Z").toEpochMilli();
         Scenario scenario = new Scenario("t", "", 300, 3000, 1, Optional.of(Duration.ofHours(1)), DeliveryProfile.perfect(),
                 List.of());
         List<SimulatedEvent> events = new TrafficGenerator(scenario, TrafficMix.standard(), 9, "shape", now - 600_000)
