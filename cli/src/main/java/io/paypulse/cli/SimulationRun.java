@@ -122,6 +122,7 @@ final class SimulationRun {
         long since = Math.floorDiv(clock.start() / 1000, 60) * 60;
         SimulationWatch watch = new SimulationWatch(clickHouse, since);
         Map<String, SimulationWatch.IncidentRow> seen = new HashMap<>();
+        Map<String, Integer> waiting = new HashMap<>();
         // A fresh job's detectors alert only after their warm-up (60 windows by default): an incident that
         // starts before it cannot open here, and waiting for one would end in "none opened".
         List<Incident> paging = config.scenario().incidents().stream().filter(i -> !(i instanceof Incident.PayoutDelay))
@@ -152,7 +153,7 @@ final class SimulationRun {
             try {
                 snapshot = watch.poll();
                 clickHouseText = clickHouseText(snapshot);
-                reportIncidents(snapshot, seen);
+                reportIncidents(snapshot, seen, waiting);
             } catch (IOException e) {
                 // Says "ClickHouse at <url> ..." and what to do, on one line.
                 clickHouseText = e.getMessage();
@@ -218,8 +219,22 @@ final class SimulationRun {
                 s.incidents().size() - s.open());
     }
 
-    private static void reportIncidents(SimulationWatch.Snapshot s, Map<String, SimulationWatch.IncidentRow> seen) {
+    /**
+     * Polls an open incident waits for its page before it is reported: the anomalies reach ClickHouse before
+     * the {@code alerts} row whose summary names the incident as on-call reads it (its most specific series,
+     * "Visa declines in BR ..."), and until then the view names it by its worst anomaly ("Card declines ...").
+     * One that is never paged (suppressed without a trigger row) is reported after this many polls.
+     */
+    static final int POLLS_BEFORE_UNPAGED_REPORT = 3;
+
+    static void reportIncidents(SimulationWatch.Snapshot s, Map<String, SimulationWatch.IncidentRow> seen,
+                                Map<String, Integer> waiting) {
         for (SimulationWatch.IncidentRow row : s.incidents()) {
+            if (!seen.containsKey(row.id()) && row.open() && !row.paged()
+                    && waiting.merge(row.id(), 1, Integer::sum) < POLLS_BEFORE_UNPAGED_REPORT) {
+                continue;
+            }
+            waiting.remove(row.id());
             SimulationWatch.IncidentRow before = seen.put(row.id(), row);
             if (before == null) {
                 Console.info(">>> INCIDENT OPENED: " + row.summary());

@@ -19,8 +19,12 @@ import java.util.Properties;
  */
 final class SimulationWatch {
 
-    /** One incident, as the {@code incidents} view shows it. */
-    record IncidentRow(String id, String status, String summary, String metric, long openedAt, long resolvedAt) {
+    /**
+     * One incident, as the {@code incidents} view shows it; {@code paged} once {@code alerts} holds its trigger
+     * (sent, not sent, or suppressed), whose summary then names it.
+     */
+    record IncidentRow(String id, String status, String summary, String metric, long openedAt, long resolvedAt,
+                       boolean paged) {
         boolean open() {
             return "open".equals(status);
         }
@@ -83,13 +87,13 @@ final class SimulationWatch {
             List<IncidentRow> incidents = new ArrayList<>();
             // The page's summary (alerts) names the incident by its most specific series; the view's is its worst one.
             try (ResultSet rs = s.executeQuery("SELECT i.incident_id, i.status, if(p.page != '', p.page, i.summary), i.metric,"
-                    + " toUnixTimestamp(i.opened_at), toUnixTimestamp(ifNull(i.resolved_at, toDateTime(0)))"
+                    + " toUnixTimestamp(i.opened_at), toUnixTimestamp(ifNull(i.resolved_at, toDateTime(0))), p.page != ''"
                     + " FROM " + db + ".incidents AS i LEFT JOIN (SELECT incident_id, any(summary) AS page FROM " + db
                     + ".alerts FINAL WHERE action = 'trigger' GROUP BY incident_id) AS p ON p.incident_id = i.incident_id"
                     + " WHERE i.opened_at >= " + sinceEpochSecond + " ORDER BY i.opened_at, i.incident_id")) {
                 while (rs.next()) {
                     incidents.add(new IncidentRow(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
-                            rs.getLong(5), rs.getLong(6)));
+                            rs.getLong(5), rs.getLong(6), rs.getBoolean(7)));
                 }
             }
             return new Snapshot(windows, lastWindowStart, attempts, rate, incidents);

@@ -81,9 +81,9 @@ class SimulationWatchITCase {
         SimulationWatch.Snapshot snapshot = new SimulationWatch(clickHouse, SINCE).poll();
 
         assertEquals(List.of(
-                new SimulationWatch.IncidentRow("inc_paged", "open", PAGE, "decline_rate", SINCE + 60, 0),
+                new SimulationWatch.IncidentRow("inc_paged", "open", PAGE, "decline_rate", SINCE + 60, 0, true),
                 new SimulationWatch.IncidentRow("inc_quiet", "resolved", "Webhook latency p99 at 9 s\tthe bridge's 'queue' \\ is full",
-                        "webhook_latency_p99", SINCE + 120, SINCE + 300)), snapshot.incidents());
+                        "webhook_latency_p99", SINCE + 120, SINCE + 300, false)), snapshot.incidents());
         assertEquals(1, snapshot.open());
     }
 
