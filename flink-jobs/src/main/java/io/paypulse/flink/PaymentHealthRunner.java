@@ -38,6 +38,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Properties;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
@@ -171,27 +172,29 @@ public final class PaymentHealthRunner {
             env = StreamExecutionEnvironment.createLocalEnvironment(conf);
         }
         env.setParallelism(Math.max(1, Math.min(2, Runtime.getRuntime().availableProcessors())));
+        checkKafka(job);
         define(env, job, alerting, clickHouse, PaymentHealthJob.kafkaSource(job));
-        provisionPipelineHealthTopics(job);
         PaymentHealthJob.sinkToClickHouse(PipelineHealth.fromKafka(env, job), clickHouse, job);
         return env.executeAsync(JOB_NAME);
     }
 
     /**
-     * Creates the dead-letter and metrics topics if Kafka has not got them yet (the bridge creates them too):
-     * a Kafka source fails on a topic that does not exist, and the local job should not depend on whether a
-     * bridge ever ran. If Kafka cannot be asked, the job starts anyway and its restarts say why.
+     * Before the local job starts: Kafka answers, the events topic exists, and the dead-letter and metrics
+     * topics are created if Kafka has not got them yet (the bridge creates them too; the local job should
+     * not depend on whether a bridge ever ran). Started without them, the job would restart forever, logging
+     * a stack trace every few seconds; this says what is wrong once. The events topic is not created here:
+     * a mistyped {@code PAYPULSE_EVENTS_TOPIC} would then read an empty topic without a word.
      */
-    static void provisionPipelineHealthTopics(JobConfig job) {
+    static void checkKafka(JobConfig job) {
         TopicSpecs specs = TopicSpecs.load();
         List<TopicSpec> wanted = List.of(renamed(specs.get(Topics.STRIPE_EVENTS_DLQ), job.dlqTopic()),
                 renamed(specs.get(Topics.PAYPULSE_METRICS), job.metricsTopic()));
-        try {
-            TopicProvisioner.provision(job.kafkaBootstrapServers(), wanted, TopicProvisioner.DEFAULT_TIMEOUT);
-        } catch (RuntimeException e) {
-            LOG.warn("event=pipeline_topics_not_provisioned kafka={} error=\"{}\"", job.kafkaBootstrapServers(),
-                    e.getMessage());
-        }
+        Properties client = job.kafkaClientPropertiesCopy();
+        TopicProvisioner.provision(job.kafkaBootstrapServers(), client.isEmpty() ? null : client, wanted,
+                TopicProvisioner.DEFAULT_TIMEOUT);
+        TopicProvisioner.requireExisting(job.kafkaBootstrapServers(), client, job.topic(),
+                "start `./paypulse bridge` once (it creates the topics), or set " + JobConfig.ENV_TOPIC
+                        + " to the topic the bridge writes", TopicProvisioner.DEFAULT_TIMEOUT);
     }
 
     private static TopicSpec renamed(TopicSpec spec, String name) {

@@ -81,16 +81,7 @@ public final class TopicProvisioner {
         if (bootstrapServers == null || bootstrapServers.isBlank()) {
             throw new IllegalArgumentException("bootstrapServers is empty: set KAFKA_BOOTSTRAP_SERVERS, e.g. localhost:9092");
         }
-        Properties props = new Properties();
-        if (clientProperties != null) {
-            props.putAll(clientProperties);
-        }
-        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        // Without these the admin client keeps retrying an absent broker for a minute per call.
-        int timeoutMs = (int) Math.min(Integer.MAX_VALUE, timeout.toMillis());
-        props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, timeoutMs);
-        props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, timeoutMs);
-        props.put(AdminClientConfig.CLIENT_ID_CONFIG, "paypulse-topic-provisioner");
+        Properties props = adminProperties(bootstrapServers, clientProperties, timeout, "paypulse-topic-provisioner");
         Admin admin;
         try {
             admin = Admin.create(props);
@@ -106,6 +97,40 @@ public final class TopicProvisioner {
             return new TopicProvisioner(admin, timeout, "Kafka at " + bootstrapServers,
                     clientProperties == null ? UNREACHABLE_HINT : UNREACHABLE_HINT_CLIENT_CONFIG).provision(specs);
         }
+    }
+
+    /**
+     * Fails with a message that says what to do when {@code topic} does not exist; the cluster is the one
+     * {@link #provision(String, Properties, Collection, Duration)} would use.
+     */
+    public static void requireExisting(String bootstrapServers, Properties clientProperties, String topic, String hint,
+                                       Duration timeout) {
+        int timeoutMs = (int) Math.min(Integer.MAX_VALUE, timeout.toMillis());
+        try (Admin admin = Admin.create(adminProperties(bootstrapServers, clientProperties, timeout, "paypulse-topic-check"))) {
+            TopicProvisioner provisioner = new TopicProvisioner(admin, timeout, "Kafka at " + bootstrapServers,
+                    clientProperties == null || clientProperties.isEmpty() ? UNREACHABLE_HINT : UNREACHABLE_HINT_CLIENT_CONFIG);
+            Set<String> existing = provisioner.await(
+                    admin.listTopics(new ListTopicsOptions().timeoutMs(timeoutMs)).names(), "list topics");
+            if (!existing.contains(topic)) {
+                throw new ProvisioningException("topic " + topic + " does not exist on Kafka at " + bootstrapServers + ": "
+                        + hint, null);
+            }
+        }
+    }
+
+    private static Properties adminProperties(String bootstrapServers, Properties clientProperties, Duration timeout,
+                                              String clientId) {
+        Properties props = new Properties();
+        if (clientProperties != null) {
+            props.putAll(clientProperties);
+        }
+        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        // Without these the admin client keeps retrying an absent broker for a minute per call.
+        int timeoutMs = (int) Math.min(Integer.MAX_VALUE, timeout.toMillis());
+        props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, timeoutMs);
+        props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, timeoutMs);
+        props.put(AdminClientConfig.CLIENT_ID_CONFIG, clientId);
+        return props;
     }
 
     /** Creates the missing topics among {@code specs} and checks the partition count of the others. */
