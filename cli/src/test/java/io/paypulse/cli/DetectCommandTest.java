@@ -213,12 +213,12 @@ class DetectCommandTest {
         Run noInput = run("detect");
 
         assertEquals(2, kind.exit);
-        assertTrue(kind.err.startsWith("Invalid value for option '--kind': 'declines' is not a kind: use one of rate, "
-                + "latency, volume, settlement, failures\n"), kind.err);
+        assertEquals("paypulse detect: Invalid value for option '--kind': 'declines' is not a kind: use one of rate, "
+                + "latency, volume, settlement, failures\nsee ./paypulse detect --help\n", kind.err);
         assertEquals(2, warmup.exit);
-        assertTrue(warmup.err.startsWith("--warmup must be at least 1 window, got 0\n"), warmup.err);
+        assertEquals("paypulse detect: --warmup must be at least 1 window, got 0\nsee ./paypulse detect --help\n", warmup.err);
         assertEquals(2, noInput.exit);
-        assertTrue(noInput.err.startsWith("Missing required option: '--input=FILE'\n"), noInput.err);
+        assertEquals("paypulse detect: Missing required option: '--input=FILE'\nsee ./paypulse detect --help\n", noInput.err);
         for (Run r : List.of(kind, warmup, noInput)) {
             assertFalse(r.err.contains("Exception"), r.err);
         }
