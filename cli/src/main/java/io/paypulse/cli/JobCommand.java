@@ -48,12 +48,13 @@ final class JobCommand implements Callable<Integer> {
                 .set(ClickHouseConfig.ENV_URL, clickHouse);
         ShutdownSignal signal = ShutdownSignal.install();
         JobConfig job = JobConfig.fromEnv(env.asMap());
+        AlertingConfig alerting = AlertingConfig.fromEnv(env.asMap());
         ClickHouseConfig ch = ClickHouseConfig.fromEnv(env.asMap());
         Path checkpoints = checkpointDir != null ? checkpointDir
                 : RunCommand.dataDir(null, env).resolve("flink-checkpoints");
         Console.step("checking ClickHouse migrations in " + ch.database() + " at " + ch.url());
         Console.done("applied " + new ClickHouseMigrator(ch).migrate().applied());
-        JobClient client = startJob(job, AlertingConfig.fromEnv(env.asMap()), ch, uiPort, checkpoints);
+        JobClient client = startJob(job, alerting, ch, uiPort, checkpoints);
         String name = signal.await();
         Console.info(name + " received: cancelling the job (its last completed checkpoint stays in " + checkpoints
                 + "; the next start resumes from the newest one there)");

@@ -89,6 +89,10 @@ final class RunCommand implements Callable<Integer> {
         }
         ShutdownSignal signal = ShutdownSignal.install();
         EnvOverrides env = EnvOverrides.fromSystem().set(BridgeConfig.ENV_PORT, bridgePort);
+        // The job's and the pager's settings are checked before anything starts: a typo in one of them fails
+        // in a second, not after Kafka, ClickHouse and the bridge came up and were stopped again.
+        JobConfig.fromEnv(env.asMap());
+        AlertingConfig.fromEnv(env.asMap());
         Path data = dataDir(dataDir, env);
         // Before anything starts, and before --simulate empties its data folder: a second run on the same
         // ports would otherwise wipe the data of the one already serving from it.

@@ -88,6 +88,21 @@ class PaypulseCliITCase {
     }
 
     @Test
+    void runWithABadSettingStopsBeforeStartingAnything(@TempDir Path dir) throws Exception {
+        Path log = dir.resolve("run.log");
+        String key = "R0UTINGKEY-TOO-SHORT";
+        Process run = paypulse(List.of("run", "--data-dir", dir.resolve("data").toString()),
+                Map.of("PAGERDUTY_ROUTING_KEY", key), log);
+        assertTrue(run.waitFor(60, TimeUnit.SECONDS));
+        assertEquals(1, run.exitValue());
+        String output = Files.readString(log).strip();
+        assertTrue(output.startsWith("paypulse run: PAGERDUTY_ROUTING_KEY must be the 32-character integration key"), output);
+        assertEquals(1, output.lines().count(), "one line, nothing started before it: " + output);
+        assertFalse(output.contains(key), "the key is not echoed: " + output);
+        assertFalse(Files.exists(dir.resolve("data")), "no data folder was created");
+    }
+
+    @Test
     void bridgeWithoutASecretSaysWhatToDoInOneLine(@TempDir Path dir) throws Exception {
         Path log = dir.resolve("bridge.log");
         Process bridge = paypulse(List.of("bridge", "--port", "0", "--kafka", "127.0.0.1:1"), Map.of(), log);
