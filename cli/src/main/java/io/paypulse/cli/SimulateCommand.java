@@ -104,9 +104,16 @@ final class SimulateCommand implements Callable<Integer> {
 
         Console.info("simulating '" + config.scenario().name() + "' to " + config.url() + ": " + describe(config));
         SimulationProgress done = simulator.run(false, Duration.ofSeconds(5), new Simulator.Listener() {
+            private boolean hinted;
+
             @Override
             public void progress(SimulationProgress p) {
                 Console.info(p.line());
+                // Once, the first time the endpoint has refused everything: a wrong secret or path, most likely.
+                if (!hinted && !p.rejectionHint().isEmpty()) {
+                    hinted = true;
+                    Console.info(p.rejectionHint());
+                }
             }
         });
         System.out.println("simulate: " + done.line());

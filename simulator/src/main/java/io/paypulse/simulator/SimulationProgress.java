@@ -26,12 +26,14 @@ import java.util.stream.Collectors;
  * @param retryCause       why the latest retried request failed ({@code "connection refused"}, {@code "HTTP 503"},
  *                         ...), or empty if none has
  * @param behindMillis     how far (simulated) the oldest due delivery is overdue: the bridge is not keeping up
+ * @param rejectionCause   the status and error code of the first rejected request ({@code "400 signature_mismatch"}),
+ *                         or empty if none was
  */
 public record SimulationProgress(long simulatedMillis, long scenarioOffset, Phase phase, long events, long charges,
                                  long declines, long payouts, long requests, long accepted,
                                  Map<Integer, Long> rejectedByStatus, long retries, long lost, long eventsDelivered,
                                  long duplicates, long late, long inFlight, long retrying, String retryCause,
-                                 long behindMillis) {
+                                 long behindMillis, String rejectionCause) {
 
     public enum Phase { REPLAY, LIVE, FLUSHING, DONE }
 
@@ -52,10 +54,32 @@ public record SimulationProgress(long simulatedMillis, long scenarioOffset, Phas
                 retryCause.isEmpty() ? "" : " (" + retryCause + ")");
     }
 
+    /**
+     * What a person should do when nothing is accepted and the endpoint refuses everything sent so far (at least
+     * 20 requests): the refusal and its likely cause; empty otherwise.
+     */
+    public String rejectionHint() {
+        if (accepted > 0 || rejected() < 20 || rejected() < requests - retries) {
+            return "";
+        }
+        String code = rejectionCause.contains(" ") ? rejectionCause.substring(rejectionCause.indexOf(' ') + 1) : "";
+        String what;
+        if (code.startsWith("signature") || code.startsWith("timestamp")) {
+            what = "the webhook secret is not the bridge's: give the simulator the bridge's STRIPE_WEBHOOK_SECRET"
+                    + " (--secret-file; under ./paypulse run it is in <data dir>/webhook-secret)";
+        } else if (rejectionCause.startsWith("404") || rejectionCause.startsWith("405")) {
+            what = "nothing takes webhooks at that path: the bridge's endpoint is POST /webhooks/stripe";
+        } else {
+            what = "check --url and the bridge's log";
+        }
+        return "every request so far was refused (" + rejectionCause + "): " + what;
+    }
+
     /** One line for a person at a terminal. */
     public String line() {
         String rejectedText = rejectedByStatus.isEmpty() ? "0" : rejected() + " ("
-                + rejectedByStatus.entrySet().stream().map(e -> e.getKey() + "×" + e.getValue()).collect(Collectors.joining(" ")) + ")";
+                + rejectedByStatus.entrySet().stream().map(e -> e.getKey() + "×" + e.getValue()).collect(Collectors.joining(" "))
+                + (rejectionCause.isEmpty() ? "" : ", first: " + rejectionCause) + ")";
         return String.format("%s %s UTC +%s | events %,d (%,d charges, %.1f%% declined, %,d payouts) | sent %,d accepted %,d"
                         + " rejected %s retries %,d lost %,d | dup %,d late %,d | in flight %,d%s%s",
                 phase.name().toLowerCase(java.util.Locale.ROOT), CLOCK.format(Instant.ofEpochMilli(simulatedMillis)),

@@ -178,7 +178,8 @@ public final class Simulator {
         return new SimulationProgress(now, offset, phase, stats.events.sum(), stats.charges.sum(), stats.declines.sum(),
                 stats.payouts.sum(), stats.requests.sum(), stats.accepted.sum(), stats.rejectedByStatus(),
                 stats.retries.sum(), stats.lost.sum(), stats.eventsDelivered.sum(), stats.duplicatesSent.sum(),
-                stats.lateSent.sum(), stats.inFlight.get(), stats.retrying.get(), stats.retryCause, behind);
+                stats.lateSent.sum(), stats.inFlight.get(), stats.retrying.get(), stats.retryCause, behind,
+                stats.rejectionCause);
     }
 
     private void plan(List<SimulatedEvent> events, DeliveryPlanner planner) {

@@ -24,10 +24,15 @@ final class SimulatorStats {
     final AtomicLong retrying = new AtomicLong();
     /** Why the latest retried request failed, for the status line; empty until one has. */
     volatile String retryCause = "";
+    /** The status and error code of the first rejected request, for the status line; empty until one is. */
+    volatile String rejectionCause = "";
     private final Map<Integer, LongAdder> rejected = new ConcurrentHashMap<>();
 
-    void rejected(int status) {
+    void rejected(int status, String errorCode) {
         rejected.computeIfAbsent(status, s -> new LongAdder()).increment();
+        if (rejectionCause.isEmpty()) {
+            rejectionCause = errorCode.isEmpty() ? Integer.toString(status) : status + " " + errorCode;
+        }
     }
 
     Map<Integer, Long> rejectedByStatus() {

@@ -1,5 +1,6 @@
 package io.paypulse.simulator;
 
+import org.eclipse.jetty.client.BufferingResponseListener;
 import org.eclipse.jetty.client.BytesRequestContent;
 import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.client.Result;
@@ -13,6 +14,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Posts signed webhooks as Stripe does, each attempt freshly signed: a 2xx is accepted; a 5xx, 408,
@@ -23,6 +26,9 @@ final class WebhookSender {
 
     private static final long FIRST_BACKOFF_MILLIS = 500;
     private static final long MAX_BACKOFF_MILLIS = 30_000;
+    /** The bridge answers a few hundred bytes; a longer answer is not one, and fails like a broken connection. */
+    private static final int MAX_ANSWER_BYTES = 64 * 1024;
+    private static final Pattern ERROR_CODE = Pattern.compile("\"code\"\\s*:\\s*\"([A-Za-z0-9_.-]+)\"");
 
     private final HttpClient client;
     private final URI url;
@@ -82,7 +88,13 @@ final class WebhookSender {
                             .put("User-Agent", "Stripe/1.0 (+https://stripe.com/docs/webhooks) paypulse-simulator"))
                     .body(new BytesRequestContent("application/json; charset=utf-8", body))
                     .timeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
-                    .send(result -> answered(result, delivery, body, outcome, attempt, firstAnswer));
+                    .send(new BufferingResponseListener(MAX_ANSWER_BYTES) {
+                        @Override
+                        public void onComplete(Result result) {
+                            answered(result, errorCode(getContentAsString(StandardCharsets.UTF_8)), delivery, body, outcome,
+                                    attempt, firstAnswer);
+                        }
+                    });
         } catch (RuntimeException e) {
             // The client refused the request outright (stopped, queue full): a failed attempt like any other.
             stats.inFlight.decrementAndGet();
@@ -91,7 +103,13 @@ final class WebhookSender {
         }
     }
 
-    private void answered(Result result, Delivery delivery, byte[] body, EventOutcome outcome, int attempt,
+    /** {@code error.code} of the bridge's JSON error body ({@code signature_mismatch}, ...), or empty. */
+    static String errorCode(String answer) {
+        Matcher m = answer == null ? null : ERROR_CODE.matcher(answer);
+        return m != null && m.find() ? m.group(1) : "";
+    }
+
+    private void answered(Result result, String errorCode, Delivery delivery, byte[] body, EventOutcome outcome, int attempt,
                           Runnable firstAnswer) {
         stats.inFlight.decrementAndGet();
         int status = result.getFailure() == null ? result.getResponse().getStatus() : -1;
@@ -105,7 +123,7 @@ final class WebhookSender {
             stats.retryCause = status == -1 ? describe(result.getFailure()) : "HTTP " + status;
             failed(delivery, body, outcome, attempt, firstAnswer);
         } else {
-            stats.rejected(status);
+            stats.rejected(status, errorCode);
             outcome.finished(false, stats);
             if (attempt == 1) {
                 firstAnswer.run();

@@ -82,6 +82,31 @@ class SimulatorBridgeITCase {
         assertTrue(records[0] > ids.size(), "duplicates reach the topic too: " + records[0] + " records");
     }
 
+    @Test
+    void aSecretThatIsNotTheBridgesIsRefusedWithItsCodeAndAHint() throws Exception {
+        String kafka = SharedInfra.kafka().bootstrapServers();
+        TopicProvisioner.provision(kafka, TopicSpecs.load().all(), Duration.ofSeconds(60));
+        Scenario scenario = new Scenario("it-wrong-secret", "", 300, 60, 120, Optional.of(Duration.ofMinutes(2)),
+                DeliveryProfile.perfect(), List.of());
+        SimulationProgress done;
+        try (IngestBridge bridge = IngestBridge.start(BridgeConfig.fromEnv(Map.of(
+                BridgeConfig.ENV_SECRETS, SECRET,
+                BridgeConfig.ENV_KAFKA, kafka,
+                BridgeConfig.ENV_BIND_HOST, "127.0.0.1")).withPort(0))) {
+            SimulatorConfig config = SimulatorConfig.of(bridge.webhookUri(), "whsec_not_the_bridges_1f2e3d", scenario, 17);
+            done = Simulator.create(config).run(false, Duration.ofSeconds(5), p -> { });
+        }
+
+        assertEquals(0, done.accepted(), done.line());
+        assertEquals(Map.of(400, done.requests()), done.rejectedByStatus(), done.line());
+        assertEquals("400 signature_mismatch", done.rejectionCause());
+        assertTrue(done.line().contains("rejected " + done.requests() + " (400×" + done.requests()
+                + ", first: 400 signature_mismatch)"), done.line());
+        assertEquals("every request so far was refused (400 signature_mismatch): the webhook secret is not the bridge's:"
+                + " give the simulator the bridge's STRIPE_WEBHOOK_SECRET (--secret-file; under ./paypulse run it is in"
+                + " <data dir>/webhook-secret)", done.rejectionHint());
+    }
+
     private static KafkaConsumer<byte[], byte[]> consumer(String kafka) {
         Properties p = new Properties();
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka);

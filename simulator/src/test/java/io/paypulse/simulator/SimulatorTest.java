@@ -72,6 +72,9 @@ class SimulatorTest {
         assertEquals(0, done.retries());
         assertEquals(Map.of(400, done.requests()), done.rejectedByStatus());
         assertEquals(done.events(), done.lost(), "an event that is only ever rejected is lost");
+        // This endpoint answers without a body: the status alone.
+        assertEquals("400", done.rejectionCause());
+        assertEquals("every request so far was refused (400): check --url and the bridge's log", done.rejectionHint());
     }
 
     @Test
@@ -111,8 +114,9 @@ class SimulatorTest {
     @Test
     void anEventWhoseDeliveryIsStillDueIsNeitherDeliveredNorLost() {
         SimulationProgress p = new SimulationProgress(0, 0, SimulationProgress.Phase.DONE, 10, 0, 0, 0, 7, 7, Map.of(), 0, 1, 6,
-                0, 0, 0, 0, "", 0);
+                0, 0, 0, 0, "", 0, "");
         assertEquals(3, p.unsettled());
+        assertEquals("", p.rejectionHint(), "something was accepted");
         assertEquals("", p.retryingText());
     }
 
