@@ -282,7 +282,9 @@ final class SimulationRun {
         Console.info("  flink UI   " + (flinkUiPort > 0 ? "http://localhost:" + flinkUiPort + " (the running job, its operators and checkpoints)"
                 : "off (--flink-ui-port 0)"));
         if (exitAfterScenario) {
-            Console.info("  stopping (--exit-after-scenario)");
+            // The queries above need the servers this stops: say how to serve the same data again.
+            Console.info("  stopping (--exit-after-scenario); to query the data, serve it again with"
+                    + " ./paypulse run --data-dir " + data + " (and the same port flags; without --simulate, which starts afresh)");
         } else {
             Console.info("  live traffic continues; a status line every " + STATUS_EVERY_AFTER_SUMMARY.toSeconds()
                     + " s. Ctrl-C stops everything.");
