@@ -56,9 +56,12 @@ public record SimulationProgress(long simulatedMillis, long scenarioOffset, Phas
 
     /**
      * What a person should do when nothing is accepted and the endpoint refuses everything sent so far (at least
-     * 20 requests): the refusal and its likely cause; empty otherwise.
+     * 20 requests), or nothing even accepts the connections: the refusal and its likely cause; empty otherwise.
      */
     public String rejectionHint() {
+        if (accepted == 0 && rejected() == 0 && retries >= 20 && retryCause.equals("connection refused")) {
+            return "nothing accepts connections at --url: start the bridge (./paypulse bridge, or ./paypulse run) or fix --url";
+        }
         if (accepted > 0 || rejected() < 20 || rejected() < requests - retries) {
             return "";
         }

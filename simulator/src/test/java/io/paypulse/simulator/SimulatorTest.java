@@ -97,6 +97,8 @@ class SimulatorTest {
         assertEquals(0, done.unsettled());
         // A person watching sees why nothing gets through, not only that retries pile up.
         assertEquals("connection refused", done.retryCause());
+        assertEquals("nothing accepts connections at --url: start the bridge (./paypulse bridge, or ./paypulse run) or fix"
+                + " --url", done.rejectionHint());
         assertTrue(lines.stream().anyMatch(p -> p.retrying() > 0
                         && p.line().endsWith(String.format(", %,d waiting to retry (connection refused)", p.retrying()))),
                 lines.stream().map(SimulationProgress::line).toList().toString());
