@@ -72,7 +72,7 @@ public final class IngestBridge implements AutoCloseable {
             readiness.close();
             publisher.close();
             throw new IllegalStateException("the bridge could not listen on " + config.bindHost() + ":" + config.port()
-                    + " (" + e.getMessage() + "): free the port or set " + BridgeConfig.ENV_PORT, e);
+                    + " (" + e.getMessage() + "): " + listenHint(e), e);
         }
         if (config.metricsSnapshotsEnabled()) {
             bridge.snapshots = MetricSnapshots.start(metrics, publisher, config.instanceId(), config.metricsInterval());
@@ -81,6 +81,23 @@ public final class IngestBridge implements AutoCloseable {
                 config.kafkaBootstrapServers(), config.instanceId(), config.webhookSecrets().size(),
                 config.metricsInterval().toMillis());
         return bridge;
+    }
+
+    /** What to do when the server cannot listen: the cause decides which setting is wrong. */
+    static String listenHint(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.nio.channels.UnresolvedAddressException || t instanceof java.net.UnknownHostException
+                    || String.valueOf(t.getMessage()).contains("<unresolved>")) {
+                return "set " + BridgeConfig.ENV_BIND_HOST + " to an address of this machine, e.g. 0.0.0.0 or 127.0.0.1";
+            }
+            if (t instanceof java.net.BindException && String.valueOf(t.getMessage()).contains("assign requested address")) {
+                return "set " + BridgeConfig.ENV_BIND_HOST + " to an address of this machine, e.g. 0.0.0.0 or 127.0.0.1";
+            }
+            if (t instanceof java.net.SocketException && String.valueOf(t.getMessage()).contains("Permission denied")) {
+                return "ports below 1024 need privileges: set " + BridgeConfig.ENV_PORT + " to 1024 or above";
+            }
+        }
+        return "free the port or set " + BridgeConfig.ENV_PORT;
     }
 
     public int port() {
