@@ -36,7 +36,29 @@ public final class ClickHouseFailure {
                     + (config.password().isEmpty() ? "no password" : "password given") + "): " + detail
                     + "; check " + ClickHouseConfig.ENV_USER + " and " + ClickHouseConfig.ENV_PASSWORD;
         }
+        if (isNotClickHouse(e)) {
+            return "ClickHouse at " + config.url() + " failed while " + what + ": " + detail + "; is that ClickHouse's"
+                    + " HTTP port (8123 by default), with http:// or https:// as it serves? Check " + ClickHouseConfig.ENV_URL;
+        }
         return "ClickHouse at " + config.url() + " failed while " + what + ": " + detail;
+    }
+
+    /**
+     * Whether the answer was not ClickHouse's: an HTTP error without a ClickHouse message (another server on that
+     * port), or a TLS handshake with a plain-HTTP port (https:// to ClickHouse's 8123).
+     */
+    private static boolean isNotClickHouse(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            String message = String.valueOf(t.getMessage());
+            if (message.contains("<Unreadable error message>") || message.contains("Unsupported or unrecognized SSL message")
+                    || t.getClass().getSimpleName().equals("SSLException") && message.contains("plaintext")) {
+                return true;
+            }
+            if (t.getCause() == t) {
+                break;
+            }
+        }
+        return false;
     }
 
     private static boolean isUnreachable(Throwable e) {

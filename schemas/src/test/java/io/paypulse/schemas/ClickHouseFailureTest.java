@@ -1,11 +1,16 @@
 package io.paypulse.schemas;
 
+import com.sun.net.httpserver.HttpServer;
 import org.junit.jupiter.api.Test;
 
 import java.net.ConnectException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.sql.SQLException;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class ClickHouseFailureTest {
 
@@ -37,5 +42,27 @@ class ClickHouseFailureTest {
                 ClickHouseFailure.describe(e, CONFIG, "reading nowhere.t"));
         assertEquals("ClickHouse at http://ch.internal:8123 failed while connecting: SQLException",
                 ClickHouseFailure.describe(new SQLException(), CONFIG, "connecting"));
+    }
+
+    @Test
+    void aServerThatIsNotClickHouseAsksWhetherTheUrlIsClickHousesHttpPort() throws Exception {
+        // A plain web server on the port, as when CLICKHOUSE_URL names another service.
+        HttpServer other = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        other.createContext("/", exchange -> {
+            exchange.sendResponseHeaders(501, -1);
+            exchange.close();
+        });
+        other.start();
+        try {
+            String url = "http://127.0.0.1:" + other.getAddress().getPort();
+            RuntimeException e = assertThrows(RuntimeException.class,
+                    () -> new ClickHouseMigrator(new ClickHouseConfig(url, "default", "", "paypulse")).migrate());
+            assertTrue(e.getMessage().startsWith("ClickHouse at " + url + " failed while "),
+                    e.getMessage());
+            assertTrue(e.getMessage().endsWith("; is that ClickHouse's HTTP port (8123 by"
+                    + " default), with http:// or https:// as it serves? Check CLICKHOUSE_URL"), e.getMessage());
+        } finally {
+            other.stop(0);
+        }
     }
 }
