@@ -6,7 +6,9 @@
 FROM maven:3.9-eclipse-temurin-17 AS build
 WORKDIR /src
 COPY . .
-RUN mvn -B -q -ntp -Dmaven.test.skip=true package
+# The Maven repository is a build cache (BuildKit, the default builder): editing a file does not download
+# every dependency again.
+RUN --mount=type=cache,target=/root/.m2 mvn -B -q -ntp -Dmaven.test.skip=true package
 
 # Flink's version must be the one the job is built against (the parent pom's flink.version).
 FROM flink:2.2.1-scala_2.12-java17 AS flink-job
