@@ -68,7 +68,7 @@ public final class AnomalyDetection {
 
         DataStream<AlertRecord> alerts = anomalies.getSideOutput(IncidentTrackerFunction.ALERTS)
                 .keyBy(a -> PagerDutyDelivery.KEY, Types.STRING)
-                .process(new PagerDutyDelivery(config.pagerDutyEnv(), config.dashboardUrl()), Types.POJO(AlertRecord.class))
+                .process(new PagerDutyDelivery(config.pagerDutyEnv(), config.dashboardUrl(), true), Types.POJO(AlertRecord.class))
                 .setParallelism(1)
                 .uid("pagerduty").name("PagerDuty Events API v2");
         return new Outputs(anomalies, alerts);

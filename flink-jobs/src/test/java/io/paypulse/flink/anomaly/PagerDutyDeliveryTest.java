@@ -65,6 +65,53 @@ class PagerDutyDeliveryTest {
     }
 
     @Test
+    void aResolveWaitsForACheckpointTakenAfterItsTriggerWasDeliveredAndNothingElseWaitsForIt() throws Exception {
+        try (var harness = harness(env(Map.of()), null, true)) {
+            // A checkpoint before the trigger: completing it later covers nothing.
+            harness.snapshot(1, 0);
+            harness.processElement(alert(AlertRequest.TRIGGER, "g", 0), 0);
+            harness.processElement(alert(AlertRequest.RESOLVE, "g", 15), 0);
+            // Another incident's page passes the resolve that waits.
+            harness.processElement(alert(AlertRequest.TRIGGER, "h", 16), 0);
+            assertEquals(List.of("trigger|1|delivered|202", "trigger|1|delivered|202"), rows(harness));
+            assertEquals(List.of("trigger:g", "trigger:h"), actions());
+
+            harness.notifyOfCompletedCheckpoint(1);
+            harness.setProcessingTime(PagerDutyDelivery.COVERAGE_POLL_MILLIS);
+            assertEquals(List.of("trigger:g", "trigger:h"), actions(), "checkpoint 1 was taken before g's page");
+
+            // Taken after g's page, but a restore from 1 is still possible until it completes.
+            harness.snapshot(2, PagerDutyDelivery.COVERAGE_POLL_MILLIS);
+            harness.setProcessingTime(2 * PagerDutyDelivery.COVERAGE_POLL_MILLIS);
+            assertEquals(List.of("trigger:g", "trigger:h"), actions(), "checkpoint 2 has not completed");
+
+            harness.notifyOfCompletedCheckpoint(2);
+            harness.setProcessingTime(3 * PagerDutyDelivery.COVERAGE_POLL_MILLIS);
+            assertEquals(List.of("trigger:g", "trigger:h", "resolve:g"), actions());
+            assertEquals(0, harness.numProcessingTimeTimers(), "nothing waits any more");
+        }
+        assertEquals(1, pagerDuty.openIncidents(), "h is open, g opened and resolved once");
+        assertEquals(2, pagerDuty.triggeredIncidents());
+        assertEquals(List.of(), pagerDuty.violations());
+    }
+
+    @Test
+    void afterARestoreTheTriggersTheStateKnowsAreCheckpointedAndTheirResolvesGo() throws Exception {
+        OperatorSubtaskState checkpoint;
+        try (var harness = harness(env(Map.of()), null, true)) {
+            harness.processElement(alert(AlertRequest.TRIGGER, "k", 0), 0);
+            checkpoint = harness.snapshot(1, 0);
+        }
+        // The job failed before checkpoint 1 was confirmed and restarts from it: k's page is in that state.
+        try (var restarted = harness(env(Map.of()), checkpoint, true)) {
+            restarted.processElement(alert(AlertRequest.RESOLVE, "k", 15), 0);
+            assertEquals(List.of("resolve|1|delivered|202"), rows(restarted));
+        }
+        assertEquals(List.of("trigger:k", "resolve:k"), actions());
+        assertEquals(0, pagerDuty.openIncidents());
+    }
+
+    @Test
     void anAlertWaitingInTheOutboxAtACheckpointIsSentAfterTheRestart() throws Exception {
         pagerDuty.respondNext(500, 1);
         OperatorSubtaskState checkpoint;
@@ -131,6 +178,12 @@ class PagerDutyDeliveryTest {
         assertEquals(0, harness.numProcessingTimeTimers(), "the outbox emptied");
     }
 
+    /** What PagerDuty received, in order: action and incident. */
+    private List<String> actions() {
+        return pagerDuty.events().stream().map(e -> e.action() + ":" + e.dedupKey().substring(e.dedupKey().indexOf('-') + 1))
+                .toList();
+    }
+
     private List<Integer> statuses() {
         return pagerDuty.requests().stream().map(ReceivedRequest::status).toList();
     }
@@ -150,15 +203,21 @@ class PagerDutyDeliveryTest {
                 "decline_rate_spike", "{\"observed\":0.4}");
     }
 
+    /** An outbox whose resolves do not wait for checkpoints: these tests take none. */
     private static KeyedOneInputStreamOperatorTestHarness<String, AlertRequest, AlertRecord> harness(
             Map<String, String> env) throws Exception {
-        return harness(env, null);
+        return harness(env, null, false);
     }
 
     private static KeyedOneInputStreamOperatorTestHarness<String, AlertRequest, AlertRecord> harness(
             Map<String, String> env, OperatorSubtaskState restoreFrom) throws Exception {
+        return harness(env, restoreFrom, false);
+    }
+
+    private static KeyedOneInputStreamOperatorTestHarness<String, AlertRequest, AlertRecord> harness(
+            Map<String, String> env, OperatorSubtaskState restoreFrom, boolean resolveAfterCheckpoint) throws Exception {
         var harness = new KeyedOneInputStreamOperatorTestHarness<>(
-                new KeyedProcessOperator<>(new PagerDutyDelivery(env, null)),
+                new KeyedProcessOperator<>(new PagerDutyDelivery(env, null, resolveAfterCheckpoint)),
                 (AlertRequest a) -> PagerDutyDelivery.KEY, Types.STRING);
         harness.setProcessingTime(0);
         if (restoreFrom != null) {
