@@ -101,6 +101,9 @@ final class RunCommand implements Callable<Integer> {
             data = SimulationRun.freshDataDir(data);
         }
         Files.createDirectories(data);
+        if (!env.has("PAYPULSE_LOG_LEVEL")) {
+            Console.info("paypulse's own log: " + RunLogs.toFile(data) + " (warnings and errors show here too)");
+        }
         Deque<AutoCloseable> running = new ArrayDeque<>();
         int exit = 0;
         AtomicBoolean serverGivenUp = new AtomicBoolean();

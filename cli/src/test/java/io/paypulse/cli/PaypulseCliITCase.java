@@ -195,6 +195,14 @@ class PaypulseCliITCase {
             assertTrue(refused(kafkaPort) && refused(clickHousePort) && refused(bridgePort) && refused(flinkUiPort),
                     "every part stopped");
             assertFalse(Files.readString(log).contains(secret), "the generated secret is never printed");
+            // The terminal gets the paypulse: lines; paypulse's own key=value log goes to the data folder.
+            String console = Files.readString(log);
+            assertTrue(console.contains("paypulse: paypulse's own log: " + data.resolve("paypulse.log")), console);
+            assertFalse(console.contains("event=kafka_started") || console.contains("event=bridge_started"), console);
+            String ownLog = Files.readString(data.resolve("paypulse.log"));
+            assertTrue(ownLog.contains("level=INFO logger=LocalKafka event=kafka_started"), ownLog);
+            assertTrue(ownLog.contains("level=INFO logger=IngestBridge event=bridge_started"), ownLog);
+            assertFalse(ownLog.contains(secret), "nor logged");
         } finally {
             run.destroyForcibly();
         }
