@@ -134,6 +134,7 @@ final class BridgeHandler extends Handler.Abstract.NonBlocking {
             @Override
             public void onFailure(Throwable failure) {
                 // The client went away or stalled mid-body: nothing was accepted, nothing to answer.
+                metrics.abandoned.inc();
                 done.failed(failure);
             }
         }).run();

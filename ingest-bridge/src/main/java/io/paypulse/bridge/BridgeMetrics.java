@@ -50,6 +50,11 @@ public final class BridgeMetrics {
             .help("Signed bodies that are not events, written to stripe.events.dlq, by reason.")
             .labelNames("reason")
             .register(registry);
+    final Counter abandoned = Counter.builder()
+            .name("paypulse_bridge_webhooks_abandoned_total")
+            .help("Webhook requests whose client went away or stalled before the whole body arrived: nothing was"
+                    + " accepted, no answer could be given, and Stripe sends the event again.")
+            .register(registry);
     final Counter secretMatched = Counter.builder()
             .name("paypulse_bridge_webhook_secret_matched_total")
             .help("Verified webhooks by the position of the secret in STRIPE_WEBHOOK_SECRET that matched.")

@@ -248,6 +248,30 @@ class IngestBridgeITCase {
     }
 
     @Test
+    void aClientThatGoesAwayMidBodyIsCountedAsAbandonedAndNothingLands() throws Exception {
+        Map<TopicPartition, Long> before = reader.endOffsets(Topics.STRIPE_EVENTS);
+        double received = metric("paypulse_bridge_webhooks_received_total");
+        double abandoned = metric("paypulse_bridge_webhooks_abandoned_total");
+        String payload = StripeEventSamples.chargeSucceeded("evt_gone_" + run(), "ch_gone", Instant.now().getEpochSecond(),
+                "visa", "US", 500, "usd");
+        byte[] body = payload.getBytes(StandardCharsets.UTF_8);
+        try (Socket socket = new Socket("127.0.0.1", bridge.port())) {
+            OutputStream out = socket.getOutputStream();
+            out.write(("POST /webhooks/stripe HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+                    + "Stripe-Signature: " + StripeEventSamples.signatureHeader(payload, NEW_SECRET, Instant.now().getEpochSecond())
+                    + "\r\nContent-Length: " + body.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.write(body, 0, 64);
+            out.flush();
+        }
+        Eventually.until("the abandoned request is counted", Duration.ofSeconds(30),
+                () -> metric("paypulse_bridge_webhooks_abandoned_total") == abandoned + 1);
+        assertEquals(received + 1, metric("paypulse_bridge_webhooks_received_total"));
+        // Only the scrape that reads it: the abandoned request left the gauge.
+        assertEquals(1, metric("paypulse_bridge_requests_in_flight"));
+        assertEquals(List.of(), reader.readSince(before, Duration.ofSeconds(2)));
+    }
+
+    @Test
     void manyConcurrentClientsLoseAndCorruptNothing() throws Exception {
         Map<TopicPartition, Long> before = reader.endOffsets(Topics.STRIPE_EVENTS);
         int clients = 16;
@@ -315,6 +339,13 @@ class IngestBridgeITCase {
             assertEquals(wanted, status, path);
             return status;
         });
+    }
+
+    /** The value of an unlabelled series on {@code /metrics}. */
+    private static double metric(String name) throws Exception {
+        Matcher m = Pattern.compile("(?m)^" + name + " (\\S+)$").matcher(webhooks.request("GET", "/metrics").body());
+        assertTrue(m.find(), name);
+        return Double.parseDouble(m.group(1));
     }
 
     private static double secretMatches(String index) throws Exception {
