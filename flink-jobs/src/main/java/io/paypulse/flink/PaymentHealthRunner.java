@@ -190,11 +190,13 @@ public final class PaymentHealthRunner {
         List<TopicSpec> wanted = List.of(renamed(specs.get(Topics.STRIPE_EVENTS_DLQ), job.dlqTopic()),
                 renamed(specs.get(Topics.PAYPULSE_METRICS), job.metricsTopic()));
         Properties client = job.kafkaClientPropertiesCopy();
-        TopicProvisioner.provision(job.kafkaBootstrapServers(), client.isEmpty() ? null : client, wanted,
-                TopicProvisioner.DEFAULT_TIMEOUT);
-        TopicProvisioner.requireExisting(job.kafkaBootstrapServers(), client, job.topic(),
-                "start `./paypulse bridge` once (it creates the topics), or set " + JobConfig.ENV_TOPIC
-                        + " to the topic the bridge writes", TopicProvisioner.DEFAULT_TIMEOUT);
+        TopicProvisioner.withCluster(job.kafkaBootstrapServers(), client.isEmpty() ? null : client,
+                TopicProvisioner.DEFAULT_TIMEOUT, kafka -> {
+                    kafka.provision(wanted);
+                    kafka.requireExisting(job.topic(), "start `./paypulse bridge` once (it creates the topics), or set "
+                            + JobConfig.ENV_TOPIC + " to the topic the bridge writes");
+                    return null;
+                });
     }
 
     private static TopicSpec renamed(TopicSpec spec, String name) {

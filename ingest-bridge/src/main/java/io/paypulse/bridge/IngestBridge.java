@@ -86,14 +86,13 @@ public final class IngestBridge implements AutoCloseable {
     /** What to do when the server cannot listen: the cause decides which setting is wrong. */
     static String listenHint(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
+            String message = String.valueOf(t.getMessage());
             if (t instanceof java.nio.channels.UnresolvedAddressException || t instanceof java.net.UnknownHostException
-                    || String.valueOf(t.getMessage()).contains("<unresolved>")) {
+                    || message.contains("<unresolved>")
+                    || t instanceof java.net.BindException && message.contains("assign requested address")) {
                 return "set " + BridgeConfig.ENV_BIND_HOST + " to an address of this machine, e.g. 0.0.0.0 or 127.0.0.1";
             }
-            if (t instanceof java.net.BindException && String.valueOf(t.getMessage()).contains("assign requested address")) {
-                return "set " + BridgeConfig.ENV_BIND_HOST + " to an address of this machine, e.g. 0.0.0.0 or 127.0.0.1";
-            }
-            if (t instanceof java.net.SocketException && String.valueOf(t.getMessage()).contains("Permission denied")) {
+            if (t instanceof java.net.SocketException && message.contains("Permission denied")) {
                 return "ports below 1024 need privileges: set " + BridgeConfig.ENV_PORT + " to 1024 or above";
             }
         }

@@ -50,8 +50,7 @@ public final class ClickHouseFailure {
     private static boolean isNotClickHouse(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             String message = String.valueOf(t.getMessage());
-            if (message.contains("<Unreadable error message>") || message.contains("Unsupported or unrecognized SSL message")
-                    || t.getClass().getSimpleName().equals("SSLException") && message.contains("plaintext")) {
+            if (message.contains("<Unreadable error message>") || message.contains("Unsupported or unrecognized SSL message")) {
                 return true;
             }
             if (t.getCause() == t) {

@@ -12,6 +12,7 @@ import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -78,6 +79,15 @@ public final class TopicProvisioner {
      */
     public static Result provision(String bootstrapServers, Properties clientProperties, Collection<TopicSpec> specs,
                                    Duration timeout) {
+        return withCluster(bootstrapServers, clientProperties, timeout, provisioner -> provisioner.provision(specs));
+    }
+
+    /**
+     * Opens an admin client on {@code bootstrapServers} with {@code clientProperties} (null for none), runs
+     * {@code work} with a provisioner over it, and closes it: one connection for several steps.
+     */
+    public static <T> T withCluster(String bootstrapServers, Properties clientProperties, Duration timeout,
+                                    Function<TopicProvisioner, T> work) {
         if (bootstrapServers == null || bootstrapServers.isBlank()) {
             throw new IllegalArgumentException("bootstrapServers is empty: set KAFKA_BOOTSTRAP_SERVERS, e.g. localhost:9092");
         }
@@ -94,27 +104,15 @@ public final class TopicProvisioner {
                     + "): fix them in KAFKA_BOOTSTRAP_SERVERS or in the file KAFKA_CLIENT_CONFIG names", e);
         }
         try (admin) {
-            return new TopicProvisioner(admin, timeout, "Kafka at " + bootstrapServers,
-                    clientProperties == null ? UNREACHABLE_HINT : UNREACHABLE_HINT_CLIENT_CONFIG).provision(specs);
+            return work.apply(new TopicProvisioner(admin, timeout, "Kafka at " + bootstrapServers,
+                    clientProperties == null ? UNREACHABLE_HINT : UNREACHABLE_HINT_CLIENT_CONFIG));
         }
     }
 
-    /**
-     * Fails with a message that says what to do when {@code topic} does not exist; the cluster is the one
-     * {@link #provision(String, Properties, Collection, Duration)} would use.
-     */
-    public static void requireExisting(String bootstrapServers, Properties clientProperties, String topic, String hint,
-                                       Duration timeout) {
-        int timeoutMs = (int) Math.min(Integer.MAX_VALUE, timeout.toMillis());
-        try (Admin admin = Admin.create(adminProperties(bootstrapServers, clientProperties, timeout, "paypulse-topic-check"))) {
-            TopicProvisioner provisioner = new TopicProvisioner(admin, timeout, "Kafka at " + bootstrapServers,
-                    clientProperties == null || clientProperties.isEmpty() ? UNREACHABLE_HINT : UNREACHABLE_HINT_CLIENT_CONFIG);
-            Set<String> existing = provisioner.await(
-                    admin.listTopics(new ListTopicsOptions().timeoutMs(timeoutMs)).names(), "list topics");
-            if (!existing.contains(topic)) {
-                throw new ProvisioningException("topic " + topic + " does not exist on Kafka at " + bootstrapServers + ": "
-                        + hint, null);
-            }
+    /** Fails with a message that ends in {@code hint} when {@code topic} does not exist. */
+    public void requireExisting(String topic, String hint) {
+        if (!topicNames().contains(topic)) {
+            throw new ProvisioningException("topic " + topic + " does not exist on " + target + ": " + hint, null);
         }
     }
 
@@ -135,8 +133,7 @@ public final class TopicProvisioner {
 
     /** Creates the missing topics among {@code specs} and checks the partition count of the others. */
     public Result provision(Collection<TopicSpec> specs) {
-        Set<String> existing = await(
-                admin.listTopics(new ListTopicsOptions().timeoutMs(timeoutMs())).names(), "list topics");
+        Set<String> existing = topicNames();
 
         List<String> created = new ArrayList<>();
         List<TopicSpec> present = new ArrayList<>();
@@ -251,6 +248,10 @@ public final class TopicProvisioner {
 
     private int timeoutMs() {
         return (int) Math.min(Integer.MAX_VALUE, timeout.toMillis());
+    }
+
+    private Set<String> topicNames() {
+        return await(admin.listTopics(new ListTopicsOptions().timeoutMs(timeoutMs())).names(), "list topics");
     }
 
     private <T> T await(KafkaFuture<T> future, String what) {
