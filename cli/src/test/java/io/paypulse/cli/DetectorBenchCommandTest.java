@@ -39,7 +39,7 @@ class DetectorBenchCommandTest {
                 "latency-p99-spike                  2         2             0",
                 "latency-step                       3         3             0",
                 "payout-delay                       2         1             0",
-                "payout-failures                    2         2             3",
+                "payout-failures                    2         2             6",
                 "series-silence                     2         2             1",
                 "volume-drop                        3         3             0",
                 "",

@@ -12,10 +12,13 @@ import java.io.Serial;
  * Payout failures. Payouts are rare (a few a day), so the baseline is a failure probability per payout,
  * pooled over many payouts and started from a Beta prior (by default 1%, worth 50 payouts) so that a
  * young series has a sensible rate. When a window has failures, the detector scans back over the last
- * {@value #SCAN} failures: for each, the exact binomial chance of that many failures among all the
- * payouts since, at the failure rate known just before that failure (so a stretch is never judged by a
+ * {@value #SCAN} failures: for each, the exact chance of that many failures among all the payouts since,
+ * given what was known of the failure rate just before that failure (so a stretch is never judged by a
  * rate its own failures have already raised); the smallest of them, multiplied by the number tried,
- * is the evidence. Bursts (a bank outage: several failures in a day) and slow repeats (one account
+ * is the evidence. The chance is beta-binomial (the posterior predictive), not binomial at a point
+ * estimate: a rate learned from a hundred payouts is uncertain, and judging a young series of dense
+ * payouts (say one a minute, one in ten failing) by the prior-weighted estimate alone paged on the
+ * first day in most such series. Bursts (a bank outage: several failures in a day) and slow repeats (one account
  * failing every day) are both exact tests, at any payout rate, with a fixed few numbers of state.
  * Failures that have raised an alarm are not scanned again.
  *
@@ -34,10 +37,15 @@ public final class PayoutFailureDetector extends SeriesDetector {
 
     private double failures;
     private double payouts;
-    /** Payouts seen so far; that count, and the failure rate, just before each of the last failures (newest first). */
+    /**
+     * Payouts seen so far; that count, the failure rate, and the number of payouts (prior included) the rate
+     * was learned from, just before each of the last failures (newest first).
+     */
     private long payoutsSeen;
     private final long[] payoutsBeforeFailure = new long[SCAN];
     private final double[] rateBeforeFailure = new double[SCAN];
+    /** Not final: null in a detector saved before it was added, and then filled on first use. */
+    private double[] weightBeforeFailure = new double[SCAN];
     private int failuresKept;
 
     public PayoutFailureDetector(DetectorConfig config) {
@@ -61,18 +69,23 @@ public final class PayoutFailureDetector extends SeriesDetector {
     protected Verdict step(Observation o, boolean learn) {
         long k = Math.round(o.value());
         long n = Math.max(o.count(), k);
-        double p = (failures + config.failurePriorRate() * config.failurePriorWeight())
-                / (payouts + config.failurePriorWeight());
+        double weight = payouts + config.failurePriorWeight();
+        double p = (failures + config.failurePriorRate() * config.failurePriorWeight()) / weight;
+        if (weightBeforeFailure == null) {
+            // Saved before the weights were kept: the weight now is the closest known.
+            weightBeforeFailure = new double[SCAN];
+            java.util.Arrays.fill(weightBeforeFailure, weight);
+        }
 
         Evidence evidence = new Evidence();
         if (k >= 1) {
             // This window alone, then back to each earlier failure: j earlier failures plus this window's k
             // among the payouts since the earliest of them.
-            double best = Tails.logBinomialUpperTail(k, n, p);
+            double best = upperTail(k, n, p, weight);
             int tried = 1;
             for (int j = 0; j < failuresKept; j++) {
                 long since = payoutsSeen - payoutsBeforeFailure[j] + n;
-                best = Math.min(best, Tails.logBinomialUpperTail(k + j + 1, since, rateBeforeFailure[j]));
+                best = Math.min(best, upperTail(k + j + 1, since, rateBeforeFailure[j], weightBeforeFailure[j]));
                 tried++;
             }
             evidence.consider(Math.min(0, best + Math.log(tried)), Direction.UP, true);
@@ -87,8 +100,10 @@ public final class PayoutFailureDetector extends SeriesDetector {
             for (long f = 0; f < Math.min(k, SCAN); f++) {
                 System.arraycopy(payoutsBeforeFailure, 0, payoutsBeforeFailure, 1, SCAN - 1);
                 System.arraycopy(rateBeforeFailure, 0, rateBeforeFailure, 1, SCAN - 1);
+                System.arraycopy(weightBeforeFailure, 0, weightBeforeFailure, 1, SCAN - 1);
                 payoutsBeforeFailure[0] = payoutsSeen;
                 rateBeforeFailure[0] = p;
+                weightBeforeFailure[0] = weight;
                 failuresKept = Math.min(SCAN, failuresKept + 1);
             }
             if (verdict.anomalous()) {
@@ -98,5 +113,10 @@ public final class PayoutFailureDetector extends SeriesDetector {
             payoutsSeen += n;
         }
         return verdict;
+    }
+
+    /** ln P(at least k of n fail) for a failure rate p learned from {@code weight} payouts (prior included). */
+    private static double upperTail(long k, long n, double p, double weight) {
+        return Tails.logBetaBinomialUpperTail(k, n, p * weight, (1 - p) * weight);
     }
 }

@@ -8,6 +8,10 @@ public final class Tails {
 
     private static final double LOG_HALF = Math.log(0.5);
     private static final double SQRT2 = Math.sqrt(2);
+    private static final double HALF_LOG_TWO_PI = 0.5 * Math.log(2 * Math.PI);
+    private static final double[] LANCZOS = {0.99999999999980993, 676.5203681218851, -1259.1392167224028,
+            771.32342877765313, -176.61502916214059, 12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6,
+            1.5056327351493116e-7};
 
     private Tails() {
     }
@@ -130,6 +134,57 @@ public final class Tails {
             sum += term;
         }
         return Math.min(0, logPmf + Math.log(sum));
+    }
+
+    /**
+     * ln P(X >= k) for X ~ BetaBinomial(n, a, b): k successes among n trials whose probability is not known
+     * exactly but believed to be Beta(a, b), i.e. the posterior predictive of a rate learned from a + b
+     * trials. Its tail is heavier than the binomial's at the rate a / (a + b) while a + b is small, and the
+     * same once a + b is large. Exact by summation for n up to 2,000, else from the overdispersed deviance.
+     */
+    public static double logBetaBinomialUpperTail(long k, long n, double a, double b) {
+        if (k <= 0) {
+            return 0;
+        }
+        if (k > n) {
+            return Double.NEGATIVE_INFINITY;
+        }
+        if (n > 2_000) {
+            double p = a / (a + b);
+            return logUpperNormal(overdispersedBinomialZ(k - 0.5, n, p, (a + b + n) / (a + b + 1)));
+        }
+        double logPmf = logChoose(n, k) + logBeta(k + a, n - k + b) - logBeta(a, b);
+        // The terms after the first, relative to it: pmf(x + 1) / pmf(x) = (n - x) / (x + 1) * (x + a) / (n - x - 1 + b).
+        double term = 1;
+        double sum = 1;
+        for (long x = k; x < n && term > 1e-17 * sum; x++) {
+            term *= (double) (n - x) / (x + 1) * (x + a) / (n - x - 1 + b);
+            sum += term;
+        }
+        return Math.min(0, logPmf + Math.log(sum));
+    }
+
+    /** ln Γ(x) for x > 0: Lanczos' approximation (g = 7, 9 terms), relative error below 1e-14. */
+    static double logGamma(double x) {
+        if (x < 0.5) {
+            // Reflection: Γ(x) Γ(1 - x) = π / sin(πx).
+            return Math.log(Math.PI / Math.sin(Math.PI * x)) - logGamma(1 - x);
+        }
+        double z = x - 1;
+        double sum = LANCZOS[0];
+        for (int i = 1; i < LANCZOS.length; i++) {
+            sum += LANCZOS[i] / (z + i);
+        }
+        double t = z + 7.5;
+        return HALF_LOG_TWO_PI + (z + 0.5) * Math.log(t) - t + Math.log(sum);
+    }
+
+    private static double logBeta(double a, double b) {
+        return logGamma(a) + logGamma(b) - logGamma(a + b);
+    }
+
+    private static double logChoose(long n, long k) {
+        return logGamma(n + 1.0) - logGamma(k + 1.0) - logGamma(n - k + 1.0);
     }
 
     private static double xLogRatio(double x, double mean) {

@@ -1,0 +1,121 @@
+package io.paypulse.detect.internal;
+
+import io.paypulse.detect.Detector;
+import io.paypulse.detect.DetectorConfig;
+import io.paypulse.detect.Detectors;
+import io.paypulse.detect.Kind;
+import io.paypulse.detect.Observation;
+import io.paypulse.detect.Verdict;
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+
+class PayoutFailureDetectorTest {
+
+    private static final DetectorConfig DEFAULTS = DetectorConfig.defaults();
+    private static final long START = 1_767_225_600L; // 2026-01-01T00:00:00Z
+
+    /**
+     * One payout a minute with a steady failure rate well above the 1% prior: the judged rate is uncertain
+     * while it rests on a few hundred payouts, and a binomial tail at its point estimate paged on the first
+     * day in 24, 62 and 15 of these 100 series at 5%, 10% and 20%.
+     */
+    @Test
+    void aYoungSeriesOfFrequentPayoutsDoesNotPageForItsOrdinaryFailures() {
+        List<String> alarms = new ArrayList<>();
+        for (double rate : new double[]{0.05, 0.10, 0.20}) {
+            for (int seed = 0; seed < 100; seed++) {
+                Detector detector = Detectors.create(Kind.FAILURES, DEFAULTS);
+                Random random = new Random(seed);
+                for (int minute = 0; minute < 1440; minute++) {
+                    int failed = random.nextDouble() < rate ? 1 : 0;
+                    if (detector.observe(new Observation(START + 60L * minute, failed, 1)).anomalous()) {
+                        alarms.add("rate " + rate + " seed " + seed + " minute " + minute);
+                    }
+                }
+            }
+        }
+        assertEquals(List.of(), alarms);
+    }
+
+    @Test
+    void aRunOfFailuresInAYoungDenseSeriesStillPagesWithinEightPayouts() {
+        int[] flaggedAt = new int[8];
+        List<String> early = new ArrayList<>();
+        for (int seed = 0; seed < 100; seed++) {
+            Detector detector = Detectors.create(Kind.FAILURES, DEFAULTS);
+            Random random = new Random(seed);
+            // Three hours at one failure in ten, then every payout fails.
+            for (int minute = 0; minute < 188; minute++) {
+                boolean outage = minute >= 180;
+                int failed = outage || random.nextDouble() < 0.10 ? 1 : 0;
+                if (detector.observe(new Observation(START + 60L * minute, failed, 1)).anomalous()) {
+                    if (outage) {
+                        flaggedAt[minute - 180]++;
+                        break;
+                    }
+                    early.add("seed " + seed + " minute " + minute);
+                }
+            }
+        }
+        assertEquals(List.of(), early);
+        // Measured: every one of the 100 by the 8th failed payout, most at the 6th.
+        assertEquals(100, java.util.Arrays.stream(flaggedAt).sum());
+        assertArrayEquals(new int[]{0, 0, 0, 0, 1, 24, 58, 17}, flaggedAt);
+    }
+
+    /** Saved by the detector as it was at stop 15, before it kept the weight of each failure's rate. */
+    @Test
+    void aDetectorSavedBeforeTheRateWeightsWereKeptIsRestoredAndStillPages() throws Exception {
+        Detector restored = restore("payout-failure-detector-stop15.b64");
+        assertEquals(Kind.FAILURES, restored.kind());
+        // It had learned one failure in every fifth window of four payouts, four windows a day for 30 days.
+        List<Boolean> anomalous = new ArrayList<>();
+        for (int window = 120; window < 128; window++) {
+            int failed = window >= 126 ? 4 : 0;
+            Verdict verdict = restored.observe(new Observation(START + 21_600L * window, failed, 4));
+            anomalous.add(verdict.anomalous());
+        }
+        assertEquals(List.of(false, false, false, false, false, false, true, true), anomalous);
+        Detector again = roundTrip(restored);
+        assertArrayEquals(serialize(restored), serialize(again), "the restored detector saves all of its state");
+    }
+
+    private static Detector restore(String resource) throws IOException, ClassNotFoundException {
+        try (InputStream in = PayoutFailureDetectorTest.class.getResourceAsStream(resource)) {
+            assertNotNull(in, resource);
+            byte[] bytes = Base64.getDecoder().decode(new String(in.readAllBytes(), StandardCharsets.US_ASCII).trim());
+            try (ObjectInputStream objects = new ObjectInputStream(new ByteArrayInputStream(bytes))) {
+                return (Detector) objects.readObject();
+            }
+        }
+    }
+
+    private static Detector roundTrip(Detector detector) throws IOException, ClassNotFoundException {
+        try (ObjectInputStream objects = new ObjectInputStream(new ByteArrayInputStream(serialize(detector)))) {
+            return (Detector) objects.readObject();
+        }
+    }
+
+    private static byte[] serialize(Detector detector) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
+            out.writeObject(detector);
+        }
+        return bytes.toByteArray();
+    }
+}

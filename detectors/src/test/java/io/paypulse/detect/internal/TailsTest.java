@@ -1,0 +1,55 @@
+package io.paypulse.detect.internal;
+
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class TailsTest {
+
+    @Test
+    void logGammaMatchesKnownValues() {
+        assertEquals(Math.log(24), Tails.logGamma(5), 1e-13);
+        assertEquals(Math.log(3_628_800), Tails.logGamma(11), 1e-12);
+        assertEquals(0.5 * Math.log(Math.PI), Tails.logGamma(0.5), 1e-13);
+        // Γ(0.1) = 9.513507698668731836...
+        assertEquals(Math.log(9.513507698668732), Tails.logGamma(0.1), 1e-12);
+        // ln Γ(2001) = ln 2000!, Stirling's series to three terms is exact far beyond 1e-9 there.
+        double n = 2000;
+        double stirling = n * Math.log(n) - n + 0.5 * Math.log(2 * Math.PI * n) + 1 / (12 * n) - 1 / (360 * n * n * n);
+        assertEquals(stirling, Tails.logGamma(2001), 1e-9);
+    }
+
+    @Test
+    void betaBinomialTailIsExactForSmallCases() {
+        // Beta(1, 1) is uniform, so BetaBinomial(2, 1, 1) is uniform on {0, 1, 2}.
+        assertEquals(Math.log(2.0 / 3), Tails.logBetaBinomialUpperTail(1, 2, 1, 1), 1e-12);
+        assertEquals(Math.log(1.0 / 3), Tails.logBetaBinomialUpperTail(2, 2, 1, 1), 1e-12);
+        // P(all n fail) = prod_{i<n} (a + i) / (a + b + i): with a = 0.5, b = 49.5 and n = 3.
+        double allThree = (0.5 / 50) * (1.5 / 51) * (2.5 / 52);
+        assertEquals(Math.log(allThree), Tails.logBetaBinomialUpperTail(3, 3, 0.5, 49.5), 1e-12);
+        // P(X >= 1) = 1 - P(X = 0) = 1 - prod_{i<n} (b + i) / (a + b + i), n = 4.
+        double none = (49.5 / 50) * (50.5 / 51) * (51.5 / 52) * (52.5 / 53);
+        assertEquals(Math.log(1 - none), Tails.logBetaBinomialUpperTail(1, 4, 0.5, 49.5), 1e-12);
+        assertEquals(0, Tails.logBetaBinomialUpperTail(0, 4, 0.5, 49.5));
+        assertEquals(Double.NEGATIVE_INFINITY, Tails.logBetaBinomialUpperTail(5, 4, 0.5, 49.5));
+    }
+
+    @Test
+    void betaBinomialTailIsHeavierThanTheBinomialAndConvergesToItWithEvidence() {
+        double binomial = Tails.logBinomialUpperTail(3, 20, 0.02);
+        double unsure = Tails.logBetaBinomialUpperTail(3, 20, 0.02 * 100, 0.98 * 100);
+        double sure = Tails.logBetaBinomialUpperTail(3, 20, 0.02 * 1e7, 0.98 * 1e7);
+        assertTrue(unsure > binomial + 0.5, unsure + " vs " + binomial);
+        assertEquals(binomial, sure, 1e-4);
+    }
+
+    @Test
+    void largeBetaBinomialCountsUseTheOverdispersedDeviance() {
+        // n over 2,000: 80 failures of 3,000 at a rate learned from 1,000 payouts at 1%.
+        double wide = Tails.logBetaBinomialUpperTail(80, 3_000, 10, 990);
+        double binomial = Tails.logBinomialUpperTail(80, 3_000, 0.01);
+        assertTrue(wide > binomial, wide + " vs " + binomial);
+        assertTrue(wide < Math.log(1e-3), "80 against 30 expected is still far out: " + wide);
+    }
+}
