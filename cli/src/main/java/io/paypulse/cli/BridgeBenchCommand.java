@@ -119,11 +119,15 @@ final class BridgeBenchCommand implements Callable<Integer> {
                 // Alternating short rounds, so that a slow spell of the machine falls on both targets alike.
                 Duration round = Duration.ofMillis(durationSeconds * 1000L / rounds);
                 List<Double> ratios = new ArrayList<>();
+                List<Double> baselineRates = new ArrayList<>();
+                List<Double> bridgeRates = new ArrayList<>();
                 for (int r = 1; r <= rounds; r++) {
                     Console.step("round " + r + " of " + rounds + ": " + round.toMillis() / 1000.0 + " s each");
                     double baselineRate = measure(client, baseline, round, local);
                     double bridgeRate = measure(client, measured, round, local);
                     ratios.add(bridgeRate / baselineRate);
+                    baselineRates.add(baselineRate);
+                    bridgeRates.add(bridgeRate);
                 }
                 long onKafka = countRecords(bootstrap) - onKafkaBefore;
 
@@ -136,6 +140,7 @@ final class BridgeBenchCommand implements Callable<Integer> {
                 System.out.printf("ratio (bridge accepted/s / no-work 200/s): %.2f (rounds: %s)%n",
                         measured.perSecond() / baseline.perSecond(),
                         ratios.stream().map(x -> String.format("%.2f", x)).collect(Collectors.joining(" ")));
+                System.out.printf("rounds, answers/s: no-work %s; bridge %s%n", thousands(baselineRates), thousands(bridgeRates));
                 long totalOk = measured.source.ok.get();
                 boolean match = onKafka == totalOk;
                 System.out.printf("kafka: %d records on %s, %d webhooks answered 200: %s%n", onKafka, Topics.STRIPE_EVENTS,
@@ -204,6 +209,10 @@ final class BridgeBenchCommand implements Callable<Integer> {
         if (!loopsDone.await(time.toSeconds() + 60, TimeUnit.SECONDS)) {
             throw new IllegalStateException("requests did not finish within 60 s after the run ended");
         }
+    }
+
+    private static String thousands(List<Double> rates) {
+        return rates.stream().map(x -> String.format("%.1fk", x / 1000)).collect(Collectors.joining(" "));
     }
 
     private static long countRecords(String bootstrap) throws Exception {
