@@ -301,6 +301,8 @@ class PaypulseCliITCase {
         assertEquals(2, lines.stream().filter(l -> l.matches("paypulse: round [12] of 2: 1\\.0 s each \\.\\.\\.")).count(), out);
         assertEquals(1, lines.stream().filter(l -> l.matches("ratio \\(bridge accepted/s / no-work 200/s\\): \\d+\\.\\d\\d "
                 + "\\(rounds: \\d+\\.\\d\\d \\d+\\.\\d\\d\\)")).count(), out);
+        assertEquals(1, lines.stream().filter(l -> l.matches("rounds, answers/s: no-work \\d+\\.\\dk \\d+\\.\\dk; "
+                + "bridge \\d+\\.\\dk \\d+\\.\\dk")).count(), out);
         assertEquals(List.of("no-work server", "bridge"), lines.stream().filter(l -> l.contains(" ok/s ") && l.endsWith(" failed 0"))
                 .map(l -> l.substring(0, l.indexOf("  ")).strip()).toList(), out);
         String kafka = lines.stream().filter(l -> l.startsWith("kafka: ")).findFirst().orElseThrow();
