@@ -3,6 +3,7 @@ package io.paypulse.flink;
 import io.paypulse.flink.anomaly.AlertRecord;
 import io.paypulse.flink.anomaly.AnomalyDetection;
 import io.paypulse.flink.anomaly.AnomalyRow;
+import io.paypulse.flink.config.AlertingConfig;
 import io.paypulse.flink.config.JobConfig;
 import io.paypulse.flink.functions.AttemptDimensions;
 import io.paypulse.flink.health.PipelineHealth;
@@ -55,6 +56,7 @@ import org.apache.flink.util.Collector;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The payment health job: deduplicated Stripe events in, the rows of {@code stripe_events},
@@ -73,12 +75,24 @@ public final class PaymentHealthJob {
      * {@link JobConfig} and {@link ClickHouseConfig}.
      */
     public static void main(String[] args) throws Exception {
-        JobConfig config = JobConfig.fromEnv(System.getenv());
-        ClickHouseConfig clickHouse = ClickHouseConfig.fromEnv();
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(
+        prepare(System.getenv()).execute(PaymentHealthRunner.JOB_NAME);
+    }
+
+    /**
+     * The job as {@code main} submits it, configured by {@code env}. Every setting is checked and Kafka is asked
+     * for the topics first (the dead-letter and metrics topics are created if missing), so a bad setting, an
+     * unreachable Kafka or a missing events topic fails the submission with one sentence that says what to do,
+     * instead of a job that restarts forever with the connector's stack trace.
+     */
+    static StreamExecutionEnvironment prepare(Map<String, String> env) {
+        JobConfig config = JobConfig.fromEnv(env);
+        AlertingConfig alerting = AlertingConfig.fromEnv(env);
+        ClickHouseConfig clickHouse = ClickHouseConfig.fromEnv(env);
+        PaymentHealthRunner.checkKafka(config);
+        StreamExecutionEnvironment flink = StreamExecutionEnvironment.getExecutionEnvironment(
                 PaymentHealthRunner.flinkConfiguration(config));
-        PaymentHealthRunner.define(env, config, clickHouse);
-        env.execute(PaymentHealthRunner.JOB_NAME);
+        PaymentHealthRunner.define(flink, config, alerting, clickHouse);
+        return flink;
     }
 
     /** One ClickHouse sink per output, each into the table its rows are made for. */

@@ -108,14 +108,16 @@ public final class PaymentHealthRunner {
      * Adds sources, topology and sinks to {@code env}: the payment health job on the events topic, and the
      * pipeline health copies of the dead-letter and metrics topics ({@link PipelineHealth}).
      */
-    public static JobOutputs define(StreamExecutionEnvironment env, JobConfig job, ClickHouseConfig clickHouse) {
-        JobOutputs outputs = define(env, job, clickHouse, PaymentHealthJob.kafkaSource(job));
+    public static JobOutputs define(StreamExecutionEnvironment env, JobConfig job, AlertingConfig alerting,
+                                    ClickHouseConfig clickHouse) {
+        JobOutputs outputs = define(env, job, alerting, clickHouse, PaymentHealthJob.kafkaSource(job));
         PaymentHealthJob.sinkToClickHouse(PipelineHealth.fromKafka(env, job), clickHouse, job);
         return outputs;
     }
 
     /**
-     * As {@link #define(StreamExecutionEnvironment, JobConfig, ClickHouseConfig)}, reading {@code source}:
+     * As {@link #define(StreamExecutionEnvironment, JobConfig, AlertingConfig, ClickHouseConfig)}, with the alerting
+     * settings of the process's environment, reading {@code source}:
      * tests pass a bounded variant of {@link PaymentHealthJob#kafkaSourceBuilder}.
      */
     public static JobOutputs define(StreamExecutionEnvironment env, JobConfig job, ClickHouseConfig clickHouse,
@@ -173,15 +175,14 @@ public final class PaymentHealthRunner {
         }
         env.setParallelism(Math.max(1, Math.min(2, Runtime.getRuntime().availableProcessors())));
         checkKafka(job);
-        define(env, job, alerting, clickHouse, PaymentHealthJob.kafkaSource(job));
-        PaymentHealthJob.sinkToClickHouse(PipelineHealth.fromKafka(env, job), clickHouse, job);
+        define(env, job, alerting, clickHouse);
         return env.executeAsync(JOB_NAME);
     }
 
     /**
-     * Before the local job starts: Kafka answers, the events topic exists, and the dead-letter and metrics
-     * topics are created if Kafka has not got them yet (the bridge creates them too; the local job should
-     * not depend on whether a bridge ever ran). Started without them, the job would restart forever, logging
+     * Before the job starts, locally or submitted to a cluster: Kafka answers, the events topic exists, and the
+     * dead-letter and metrics topics are created if Kafka has not got them yet (the bridge creates them too; the
+     * job should not depend on whether a bridge ever ran). Started without them, the job would restart forever, logging
      * a stack trace every few seconds; this says what is wrong once. The events topic is not created here:
      * a mistyped {@code PAYPULSE_EVENTS_TOPIC} would then read an empty topic without a word.
      */

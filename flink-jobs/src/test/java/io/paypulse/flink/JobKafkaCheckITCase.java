@@ -1,9 +1,13 @@
 package io.paypulse.flink;
 
+import io.paypulse.flink.config.AlertingConfig;
 import io.paypulse.flink.config.JobConfig;
 import io.paypulse.schemas.ProvisioningException;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.graph.StreamNode;
 import org.junit.jupiter.api.Test;
 
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -29,6 +33,31 @@ class JobKafkaCheckITCase {
                     + " the bridge writes", e.getMessage());
 
             PaymentHealthRunner.checkKafka(topic.jobConfig("check", Map.of()));
+        }
+    }
+
+    /** {@code PaymentHealthJob.main}, as `flink run` calls it: a bad setting or a missing topic fails the submission. */
+    @Test
+    void theClusterEntryPointChecksSettingsAndTopicsBeforeItDefinesTheJob() throws Exception {
+        try (BridgeTopic topic = BridgeTopic.create("it-main")) {
+            String missing = "it-missing-" + UUID.randomUUID();
+            ProvisioningException e = assertThrows(ProvisioningException.class, () -> PaymentHealthJob.prepare(Map.of(
+                    JobConfig.ENV_KAFKA_BOOTSTRAP_SERVERS, topic.bootstrapServers(), JobConfig.ENV_TOPIC, missing)));
+            assertEquals("topic " + missing + " does not exist on Kafka at " + topic.bootstrapServers()
+                    + ": start `./paypulse bridge` once (it creates the topics), or set PAYPULSE_EVENTS_TOPIC to the topic"
+                    + " the bridge writes", e.getMessage());
+
+            IllegalArgumentException bad = assertThrows(IllegalArgumentException.class, () -> PaymentHealthJob.prepare(Map.of(
+                    JobConfig.ENV_KAFKA_BOOTSTRAP_SERVERS, topic.bootstrapServers(), JobConfig.ENV_TOPIC, topic.name(),
+                    AlertingConfig.ENV_RESOLVE_AFTER_WINDOWS, "0")));
+            assertEquals(AlertingConfig.ENV_RESOLVE_AFTER_WINDOWS + " must be at least 1, got 0", bad.getMessage());
+
+            StreamExecutionEnvironment flink = PaymentHealthJob.prepare(Map.of(
+                    JobConfig.ENV_KAFKA_BOOTSTRAP_SERVERS, topic.bootstrapServers(), JobConfig.ENV_TOPIC, topic.name()));
+            List<String> sources = flink.getStreamGraph().getStreamNodes().stream().map(StreamNode::getOperatorName)
+                    .filter(name -> name.startsWith("Source: ")).sorted().toList();
+            assertEquals(List.of("Source: Kafka " + topic.name(), "Source: Kafka paypulse.metrics",
+                    "Source: Kafka stripe.events.dlq"), sources);
         }
     }
 }
