@@ -164,8 +164,9 @@ public final class PaymentHealthJob {
         SingleOutputStreamOperator<ParsedEvent> onTime = parsed
                 .filter(new LivemodeFilter(config.livemode()))
                 .uid("livemode-filter").name("Count " + config.livemode().wireName() + "-mode events")
-                .process(new LatenessGate(JobConfig.WINDOW_SIZE, config.allowedLateness()), Types.POJO(ParsedEvent.class))
-                .uid("lateness-gate").name("Route events too late for their window");
+                .transform("Route events too late for their window", Types.POJO(ParsedEvent.class),
+                        new LatenessGate(JobConfig.WINDOW_SIZE, config.allowedLateness()))
+                .uid("lateness-gate");
         DataStream<ParsedEvent> tooLate = onTime.getSideOutput(JobState.TOO_LATE_EVENTS);
 
         // Every charge becomes an attempt row, but only on-time ones reach the windows.

@@ -91,10 +91,11 @@ class PaymentHealthRecoveryITCase {
 
         // Out-of-orderness far below the script's six minutes, so windows fire while the stream runs
         // and the failure falls between firings; allowed lateness (1 h) above it, so that no event is
-        // ever too late. Which event is too late depends on the watermark, which checkpoints do not
-        // keep (docs/payment-health-job.md, Known limits): after the restart a replayed event can be
-        // judged on time where the clean run reported it, so late_events could differ by design. With
-        // 12 partitions read in no fixed order, it could not be the same even between two clean runs.
+        // ever too late. Which event is too late depends on the watermark when it is read: after the
+        // restart the lateness gate judges by the checkpoint's watermark, and an event the failed attempt
+        // judged against a newer one can be on time (docs/payment-health-job.md, Known limits), so
+        // late_events could differ by design. With 12 partitions read in no fixed order, it could not be
+        // the same even between two clean runs. LatenessGateTest covers the gate's restore.
         Map<String, String> settings = Map.of(JobConfig.ENV_OUT_OF_ORDERNESS, "5s",
                 JobConfig.ENV_CHECKPOINT_INTERVAL, "200ms");
         JobClient cleanRun = run(topic.jobConfig("clean", settings), clean, false);

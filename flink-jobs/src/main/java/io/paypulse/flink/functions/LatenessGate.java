@@ -2,13 +2,20 @@ package io.paypulse.flink.functions;
 
 import io.paypulse.flink.model.LateEvent;
 import io.paypulse.flink.model.ParsedEvent;
-import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
+import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
-import org.apache.flink.streaming.api.functions.ProcessFunction;
+import org.apache.flink.runtime.state.StateInitializationContext;
+import org.apache.flink.runtime.state.StateSnapshotContext;
+import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
+import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
+import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.api.windowing.windows.TimeWindow;
-import org.apache.flink.util.Collector;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 
 import java.time.Duration;
+import java.util.List;
 
 /**
  * Decides once, for all metric windows, whether an event can still be counted: it passes events
@@ -16,13 +23,26 @@ import java.time.Duration;
  * {@link JobState#TOO_LATE_EVENTS} and a {@link LateEvent} row. The test is the window operator's
  * own ({@code window end - 1 + lateness <= watermark}); downstream watermarks never run ahead of this
  * one, so a window never drops what passed here.
+ *
+ * <p>Flink does not checkpoint watermarks: after a restore every operator starts again from none, so
+ * the events replayed from the checkpoint would all pass as on time until the sources' watermarks
+ * arrive. An event for a window the windows had already completed and purged would then open a fresh
+ * copy of it, whose row (version = its count, 1) loses to the stored one in ClickHouse: the event counted
+ * nowhere, and not in {@code late_events} either. So the gate keeps the watermark it had at each
+ * checkpoint, and judges by the later of that and the current one. The windows purge a window only once
+ * their watermark, never ahead of the gate's, has passed its lateness, so nothing that passes the gate
+ * after a restore finds its window purged.
  */
-public class LatenessGate extends ProcessFunction<ParsedEvent, ParsedEvent> {
+public final class LatenessGate extends AbstractStreamOperator<ParsedEvent>
+        implements OneInputStreamOperator<ParsedEvent, ParsedEvent> {
 
     private static final long serialVersionUID = 1L;
 
     private final long windowMillis;
     private final long allowedLatenessMillis;
+    /** The watermark at the last checkpoint: every subtask's, so a rescaled job restores it too. */
+    private transient ListState<Long> checkpointedWatermark;
+    private transient long watermark = Long.MIN_VALUE;
     private transient Counter tooLate;
 
     public LatenessGate(Duration windowSize, Duration allowedLateness) {
@@ -31,24 +51,55 @@ public class LatenessGate extends ProcessFunction<ParsedEvent, ParsedEvent> {
     }
 
     @Override
-    public void open(OpenContext openContext) {
-        tooLate = getRuntimeContext().getMetricGroup().counter(JobMetrics.EVENTS_TOO_LATE);
+    public void initializeState(StateInitializationContext context) throws Exception {
+        super.initializeState(context);
+        checkpointedWatermark = context.getOperatorStateStore()
+                .getUnionListState(new ListStateDescriptor<>("watermark-at-checkpoint", Types.LONG));
+        // With aligned checkpoints every subtask has seen the same watermarks at the barrier; the least of
+        // them is right whatever the parallelism was.
+        long restored = Long.MAX_VALUE;
+        for (Long w : checkpointedWatermark.get()) {
+            restored = Math.min(restored, w);
+        }
+        watermark = restored == Long.MAX_VALUE ? Long.MIN_VALUE : restored;
     }
 
     @Override
-    public void processElement(ParsedEvent event, Context ctx, Collector<ParsedEvent> out) {
+    public void open() throws Exception {
+        super.open();
+        tooLate = getMetricGroup().counter(JobMetrics.EVENTS_TOO_LATE);
+    }
+
+    @Override
+    public void snapshotState(StateSnapshotContext context) throws Exception {
+        super.snapshotState(context);
+        checkpointedWatermark.update(List.of(watermark));
+    }
+
+    @Override
+    public void processWatermark(Watermark mark) throws Exception {
+        // The end of input (a bounded source, or `flink stop --drain`) is not a time to judge a restored job by:
+        // restored from such a savepoint, the gate would route every event to late_events.
+        if (mark.getTimestamp() != Long.MAX_VALUE) {
+            watermark = Math.max(watermark, mark.getTimestamp());
+        }
+        super.processWatermark(mark);
+    }
+
+    @Override
+    public void processElement(StreamRecord<ParsedEvent> element) {
+        ParsedEvent event = element.getValue();
         long timestamp = event.createdMillis();
         long windowStart = TimeWindow.getWindowStartWithOffset(timestamp, 0, windowMillis);
         long windowEnd = windowStart + windowMillis;
-        long watermark = ctx.timerService().currentWatermark();
         if (windowEnd - 1 + allowedLatenessMillis > watermark) {
-            out.collect(event);
+            output.collect(element);
             return;
         }
         tooLate.inc();
-        ctx.output(JobState.TOO_LATE_EVENTS, event);
-        ctx.output(JobState.LATE_EVENT_ROWS, new LateEvent(event.eventId(), event.type(), event.row().created(),
-                event.row().receivedAtMillis(), windowStart / 1000, windowEnd / 1000, watermark,
-                LateEvent.REASON_BEYOND_ALLOWED_LATENESS));
+        output.collect(JobState.TOO_LATE_EVENTS, element);
+        output.collect(JobState.LATE_EVENT_ROWS, new StreamRecord<>(new LateEvent(event.eventId(), event.type(),
+                event.row().created(), event.row().receivedAtMillis(), windowStart / 1000, windowEnd / 1000, watermark,
+                LateEvent.REASON_BEYOND_ALLOWED_LATENESS), element.getTimestamp()));
     }
 }
