@@ -50,12 +50,7 @@ class LatenessGateTest {
     @Test
     void afterARestoreEventsAreJudgedByTheWatermarkOfTheCheckpoint() throws Exception {
         long watermark = (T0 + 60) * 1000 + 5 * 60_000 - 1;
-        OperatorSubtaskState checkpoint;
-        try (OneInputStreamOperatorTestHarness<ParsedEvent, ParsedEvent> before = gate()) {
-            before.open();
-            before.processWatermark(new Watermark(watermark));
-            checkpoint = before.snapshot(1, 1);
-        }
+        OperatorSubtaskState checkpoint = snapshotAfter(watermark);
         try (OneInputStreamOperatorTestHarness<ParsedEvent, ParsedEvent> after = gate()) {
             after.initializeState(checkpoint);
             after.open();
@@ -76,8 +71,8 @@ class LatenessGateTest {
     void aRescaledGateTakesTheLeastWatermarkOfTheCheckpointsSubtasks() throws Exception {
         long first = (T0 + 60) * 1000 + 5 * 60_000 - 1;
         long second = first + 60_000;
-        OperatorSubtaskState one = snapshotAt(first);
-        OperatorSubtaskState two = snapshotAt(second);
+        OperatorSubtaskState one = snapshotAfter(first);
+        OperatorSubtaskState two = snapshotAfter(second);
         OperatorSubtaskState both = AbstractStreamOperatorTestHarness.repartitionOperatorState(
                 AbstractStreamOperatorTestHarness.repackageState(one, two), 128, 2, 1, 0);
         try (OneInputStreamOperatorTestHarness<ParsedEvent, ParsedEvent> after = gate()) {
@@ -97,14 +92,8 @@ class LatenessGateTest {
     @Test
     void theEndOfInputIsNotAWatermarkToRestoreWith() throws Exception {
         long watermark = (T0 + 60) * 1000 + 5 * 60_000 - 1;
-        OperatorSubtaskState drained;
-        try (OneInputStreamOperatorTestHarness<ParsedEvent, ParsedEvent> before = gate()) {
-            before.open();
-            before.processWatermark(new Watermark(watermark));
-            // As `flink stop --drain` or the end of a bounded source sends it.
-            before.processWatermark(Watermark.MAX_WATERMARK);
-            drained = before.snapshot(1, 1);
-        }
+        // Then the end of input, as `flink stop --drain` or the end of a bounded source sends it.
+        OperatorSubtaskState drained = snapshotAfter(watermark, Long.MAX_VALUE);
         try (OneInputStreamOperatorTestHarness<ParsedEvent, ParsedEvent> after = gate()) {
             after.initializeState(drained);
             after.open();
@@ -119,10 +108,13 @@ class LatenessGateTest {
         }
     }
 
-    private static OperatorSubtaskState snapshotAt(long watermark) throws Exception {
+    /** A checkpoint of a gate that has seen these watermarks and no event. */
+    private static OperatorSubtaskState snapshotAfter(long... watermarks) throws Exception {
         try (OneInputStreamOperatorTestHarness<ParsedEvent, ParsedEvent> harness = gate()) {
             harness.open();
-            harness.processWatermark(new Watermark(watermark));
+            for (long watermark : watermarks) {
+                harness.processWatermark(new Watermark(watermark));
+            }
             return harness.snapshot(1, 1);
         }
     }
