@@ -44,6 +44,8 @@ import io.paypulse.flink.model.LateEvent;
 import io.paypulse.flink.sink.ClickHouseRowMapper;
 import io.paypulse.flink.sink.ClickHouseSink;
 import io.paypulse.schemas.ClickHouseConfig;
+import io.paypulse.schemas.MissingTopicException;
+import io.paypulse.schemas.ProvisioningException;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.connector.kafka.source.KafkaSource;
@@ -53,6 +55,8 @@ import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.windowing.assigners.TumblingEventTimeWindows;
 import org.apache.flink.util.Collector;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.List;
@@ -67,6 +71,11 @@ import java.util.Map;
  */
 public final class PaymentHealthJob {
 
+    private static final Logger LOG = LoggerFactory.getLogger(PaymentHealthJob.class);
+
+    /** How long {@link #prepare} waits for Kafka to answer before it submits the job without the check. */
+    static final Duration KAFKA_CHECK_TIMEOUT = Duration.ofSeconds(10);
+
     private PaymentHealthJob() {
     }
 
@@ -80,15 +89,26 @@ public final class PaymentHealthJob {
 
     /**
      * The job as {@code main} submits it, configured by {@code env}. Every setting is checked and Kafka is asked
-     * for the topics first (the dead-letter and metrics topics are created if missing), so a bad setting, an
-     * unreachable Kafka or a missing events topic fails the submission with one sentence that says what to do,
-     * instead of a job that restarts forever with the connector's stack trace.
+     * for the topics first (the dead-letter and metrics topics are created if missing), so a bad setting or a
+     * missing events topic fails the submission with one sentence that says what to do, instead of a job that
+     * restarts forever with the connector's stack trace. A Kafka that does not answer within
+     * {@link #KAFKA_CHECK_TIMEOUT} only gets a warning: {@code main} may run where the job's tasks do not (a
+     * {@code flink run} client outside the cluster's network, without the TLS files), or while Kafka restarts
+     * (a JobManager in application mode, which would exit), and the job's sources retry by themselves.
      */
     static StreamExecutionEnvironment prepare(Map<String, String> env) {
         JobConfig config = JobConfig.fromEnv(env);
         AlertingConfig alerting = AlertingConfig.fromEnv(env);
         ClickHouseConfig clickHouse = ClickHouseConfig.fromEnv(env);
-        PaymentHealthRunner.checkKafka(config);
+        try {
+            PaymentHealthRunner.checkKafka(config, KAFKA_CHECK_TIMEOUT);
+        } catch (MissingTopicException e) {
+            throw e;
+        } catch (ProvisioningException e) {
+            LOG.warn("event=kafka_check_skipped error=\"{}\" action=\"the job is submitted anyway and its sources retry "
+                    + "until Kafka answers; check KAFKA_BOOTSTRAP_SERVERS and KAFKA_CLIENT_CONFIG if it never does\"",
+                    e.getMessage());
+        }
         StreamExecutionEnvironment flink = StreamExecutionEnvironment.getExecutionEnvironment(
                 PaymentHealthRunner.flinkConfiguration(config));
         PaymentHealthRunner.define(flink, config, alerting, clickHouse);

@@ -187,12 +187,17 @@ public final class PaymentHealthRunner {
      * a mistyped {@code PAYPULSE_EVENTS_TOPIC} would then read an empty topic without a word.
      */
     static void checkKafka(JobConfig job) {
+        checkKafka(job, TopicProvisioner.DEFAULT_TIMEOUT);
+    }
+
+    /** As {@link #checkKafka(JobConfig)}, giving up on an unreachable Kafka after {@code timeout}. */
+    static void checkKafka(JobConfig job, Duration timeout) {
         TopicSpecs specs = TopicSpecs.load();
         List<TopicSpec> wanted = List.of(renamed(specs.get(Topics.STRIPE_EVENTS_DLQ), job.dlqTopic()),
                 renamed(specs.get(Topics.PAYPULSE_METRICS), job.metricsTopic()));
         Properties client = job.kafkaClientPropertiesCopy();
         TopicProvisioner.withCluster(job.kafkaBootstrapServers(), client.isEmpty() ? null : client,
-                TopicProvisioner.DEFAULT_TIMEOUT, kafka -> {
+                timeout, kafka -> {
                     kafka.provision(wanted);
                     kafka.requireExisting(job.topic(), "start `./paypulse bridge` once (it creates the topics), or set "
                             + JobConfig.ENV_TOPIC + " to the topic the bridge writes");

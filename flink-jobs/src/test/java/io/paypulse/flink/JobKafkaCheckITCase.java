@@ -2,6 +2,7 @@ package io.paypulse.flink;
 
 import io.paypulse.flink.config.AlertingConfig;
 import io.paypulse.flink.config.JobConfig;
+import io.paypulse.schemas.MissingTopicException;
 import io.paypulse.schemas.ProvisioningException;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.graph.StreamNode;
@@ -41,7 +42,7 @@ class JobKafkaCheckITCase {
     void theClusterEntryPointChecksSettingsAndTopicsBeforeItDefinesTheJob() throws Exception {
         try (BridgeTopic topic = BridgeTopic.create("it-main")) {
             String missing = "it-missing-" + UUID.randomUUID();
-            ProvisioningException e = assertThrows(ProvisioningException.class, () -> PaymentHealthJob.prepare(Map.of(
+            MissingTopicException e = assertThrows(MissingTopicException.class, () -> PaymentHealthJob.prepare(Map.of(
                     JobConfig.ENV_KAFKA_BOOTSTRAP_SERVERS, topic.bootstrapServers(), JobConfig.ENV_TOPIC, missing)));
             assertEquals("topic " + missing + " does not exist on Kafka at " + topic.bootstrapServers()
                     + ": start `./paypulse bridge` once (it creates the topics), or set PAYPULSE_EVENTS_TOPIC to the topic"
@@ -59,5 +60,23 @@ class JobKafkaCheckITCase {
             assertEquals(List.of("Source: Kafka " + topic.name(), "Source: Kafka paypulse.metrics",
                     "Source: Kafka stripe.events.dlq"), sources);
         }
+    }
+
+    /**
+     * Where {@code main} runs may not reach Kafka as the job's tasks do (a `flink run` client outside the cluster's
+     * network; a JobManager while Kafka restarts): the job is still defined, and its sources retry.
+     */
+    @Test
+    void anUnreachableKafkaDoesNotStopTheSubmission() throws Exception {
+        int closed;
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            closed = socket.getLocalPort();
+        }
+        StreamExecutionEnvironment flink = PaymentHealthJob.prepare(Map.of(
+                JobConfig.ENV_KAFKA_BOOTSTRAP_SERVERS, "127.0.0.1:" + closed, JobConfig.ENV_TOPIC, "stripe.events"));
+        List<String> sources = flink.getStreamGraph().getStreamNodes().stream().map(StreamNode::getOperatorName)
+                .filter(name -> name.startsWith("Source: ")).sorted().toList();
+        assertEquals(List.of("Source: Kafka paypulse.metrics", "Source: Kafka stripe.events",
+                "Source: Kafka stripe.events.dlq"), sources);
     }
 }

@@ -1,7 +1,7 @@
 package io.paypulse.schemas;
 
 /** Kafka topics could not be provisioned; the message says what to do about it. */
-public final class ProvisioningException extends RuntimeException {
+public class ProvisioningException extends RuntimeException {
 
     private static final long serialVersionUID = 1L;
 

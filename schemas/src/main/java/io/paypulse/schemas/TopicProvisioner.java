@@ -109,10 +109,10 @@ public final class TopicProvisioner {
         }
     }
 
-    /** Fails with a message that ends in {@code hint} when {@code topic} does not exist. */
+    /** Fails with a {@link MissingTopicException} whose message ends in {@code hint} when {@code topic} does not exist. */
     public void requireExisting(String topic, String hint) {
         if (!topicNames().contains(topic)) {
-            throw new ProvisioningException("topic " + topic + " does not exist on " + target + ": " + hint, null);
+            throw new MissingTopicException("topic " + topic + " does not exist on " + target + ": " + hint);
         }
     }
 
