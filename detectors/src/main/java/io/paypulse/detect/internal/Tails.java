@@ -9,6 +9,10 @@ public final class Tails {
     private static final double LOG_HALF = Math.log(0.5);
     private static final double SQRT2 = Math.sqrt(2);
     private static final double HALF_LOG_TWO_PI = 0.5 * Math.log(2 * Math.PI);
+    /** Terms the beta-binomial tail sums at most before it approximates. */
+    static final int MAX_TERMS = 50_000;
+    /** Trials (a + b) beyond which a Beta-distributed rate is taken as known. */
+    private static final double KNOWN_RATE_WEIGHT = 1e9;
     private static final double[] LANCZOS = {0.99999999999980993, 676.5203681218851, -1259.1392167224028,
             771.32342877765313, -176.61502916214059, 12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6,
             1.5056327351493116e-7};
@@ -140,7 +144,9 @@ public final class Tails {
      * ln P(X >= k) for X ~ BetaBinomial(n, a, b): k successes among n trials whose probability is not known
      * exactly but believed to be Beta(a, b), i.e. the posterior predictive of a rate learned from a + b
      * trials. Its tail is heavier than the binomial's at the rate a / (a + b) while a + b is small, and the
-     * same once a + b is large. Exact by summation for n up to 2,000, else from the overdispersed deviance.
+     * same once a + b is large. Exact by summation at any n (the terms are summed until they no longer
+     * count, so the cost follows the tail's width, not n), unless that takes more than {@value #MAX_TERMS}
+     * terms; then from the overdispersed deviance, a close approximation of so wide a tail.
      */
     public static double logBetaBinomialUpperTail(long k, long n, double a, double b) {
         if (k <= 0) {
@@ -149,15 +155,18 @@ public final class Tails {
         if (k > n) {
             return Double.NEGATIVE_INFINITY;
         }
-        if (n > 2_000) {
-            double p = a / (a + b);
-            return logUpperNormal(overdispersedBinomialZ(k - 0.5, n, p, (a + b + n) / (a + b + 1)));
+        if (a + b > KNOWN_RATE_WEIGHT) {
+            // The rate is as good as known, and the log-Beta terms below would cancel to noise.
+            return logBinomialUpperTail(k, n, a / (a + b));
         }
         double logPmf = logChoose(n, k) + logBeta(k + a, n - k + b) - logBeta(a, b);
         // The terms after the first, relative to it: pmf(x + 1) / pmf(x) = (n - x) / (x + 1) * (x + a) / (n - x - 1 + b).
         double term = 1;
         double sum = 1;
         for (long x = k; x < n && term > 1e-17 * sum; x++) {
+            if (x - k >= MAX_TERMS) {
+                return logUpperNormal(overdispersedBinomialZ(k - 0.5, n, a / (a + b), (a + b + n) / (a + b + 1)));
+            }
             term *= (double) (n - x) / (x + 1) * (x + a) / (n - x - 1 + b);
             sum += term;
         }

@@ -44,12 +44,26 @@ class TailsTest {
         assertEquals(binomial, sure, 1e-4);
     }
 
+    /** The references: every term of the sum from k to n, in Python with math.lgamma and math.fsum. */
     @Test
-    void largeBetaBinomialCountsUseTheOverdispersedDeviance() {
-        // n over 2,000: 80 failures of 3,000 at a rate learned from 1,000 payouts at 1%.
-        double wide = Tails.logBetaBinomialUpperTail(80, 3_000, 10, 990);
-        double binomial = Tails.logBinomialUpperTail(80, 3_000, 0.01);
-        assertTrue(wide > binomial, wide + " vs " + binomial);
-        assertTrue(wide < Math.log(1e-3), "80 against 30 expected is still far out: " + wide);
+    void betaBinomialTailIsExactBeyondTwoThousandTrials() {
+        assertEquals(-9.220314085937265, Tails.logBetaBinomialUpperTail(289, 2_000, 0.5, 49.5), 1e-9);
+        // One more trial moves it by a hair, where an approximation from n = 2,001 on said -7.65.
+        assertEquals(-9.216030503806405, Tails.logBetaBinomialUpperTail(289, 2_001, 0.5, 49.5), 1e-9);
+        assertEquals(-7.944077052860277, Tails.logBetaBinomialUpperTail(80, 30_000, 10, 9_990), 1e-9);
+    }
+
+    @Test
+    void aTailWiderThanTheTermLimitIsApproximated() {
+        // Beta(1, 1) makes the count uniform on 0..n: P(X >= 600,000 of 1,000,000) = 400,001 / 1,000,001. Its terms
+        // are all equal, far too many to sum; the overdispersed deviance comes within 0.1 of it.
+        assertEquals(Math.log(400_001.0 / 1_000_001), Tails.logBetaBinomialUpperTail(600_000, 1_000_000, 1, 1), 0.1);
+    }
+
+    @Test
+    void anAlmostKnownRateIsTheBinomial() {
+        double weight = 1e15;
+        assertEquals(Tails.logBinomialUpperTail(9, 400, 0.005), Tails.logBetaBinomialUpperTail(9, 400, 0.005 * weight,
+                0.995 * weight), 1e-9);
     }
 }
