@@ -1,5 +1,7 @@
 package io.paypulse.detect.internal;
 
+import org.apache.commons.numbers.gamma.LogBeta;
+
 /**
  * Tail probabilities in natural-log space, so that the p-value of a real incident (often below
  * 1e-300) neither underflows nor saturates a score.
@@ -8,14 +10,10 @@ public final class Tails {
 
     private static final double LOG_HALF = Math.log(0.5);
     private static final double SQRT2 = Math.sqrt(2);
-    private static final double HALF_LOG_TWO_PI = 0.5 * Math.log(2 * Math.PI);
     /** Terms the beta-binomial tail sums at most before it approximates. */
     static final int MAX_TERMS = 50_000;
     /** Trials (a + b) beyond which a Beta-distributed rate is taken as known. */
     private static final double KNOWN_RATE_WEIGHT = 1e9;
-    private static final double[] LANCZOS = {0.99999999999980993, 676.5203681218851, -1259.1392167224028,
-            771.32342877765313, -176.61502916214059, 12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6,
-            1.5056327351493116e-7};
 
     private Tails() {
     }
@@ -159,7 +157,7 @@ public final class Tails {
             // The rate is as good as known, and the log-Beta terms below would cancel to noise.
             return logBinomialUpperTail(k, n, a / (a + b));
         }
-        double logPmf = logChoose(n, k) + logBeta(k + a, n - k + b) - logBeta(a, b);
+        double logPmf = logChoose(n, k) + LogBeta.value(k + a, n - k + b) - LogBeta.value(a, b);
         // The terms after the first, relative to it: pmf(x + 1) / pmf(x) = (n - x) / (x + 1) * (x + a) / (n - x - 1 + b).
         double term = 1;
         double sum = 1;
@@ -173,27 +171,9 @@ public final class Tails {
         return Math.min(0, logPmf + Math.log(sum));
     }
 
-    /** ln Γ(x) for x > 0: Lanczos' approximation (g = 7, 9 terms), relative error below 1e-14. */
-    static double logGamma(double x) {
-        if (x < 0.5) {
-            // Reflection: Γ(x) Γ(1 - x) = π / sin(πx).
-            return Math.log(Math.PI / Math.sin(Math.PI * x)) - logGamma(1 - x);
-        }
-        double z = x - 1;
-        double sum = LANCZOS[0];
-        for (int i = 1; i < LANCZOS.length; i++) {
-            sum += LANCZOS[i] / (z + i);
-        }
-        double t = z + 7.5;
-        return HALF_LOG_TWO_PI + (z + 0.5) * Math.log(t) - t + Math.log(sum);
-    }
-
-    private static double logBeta(double a, double b) {
-        return logGamma(a) + logGamma(b) - logGamma(a + b);
-    }
-
+    /** ln C(n, k), from the Beta function: C(n, k) = 1 / ((n + 1) B(n - k + 1, k + 1)). */
     private static double logChoose(long n, long k) {
-        return logGamma(n + 1.0) - logGamma(k + 1.0) - logGamma(n - k + 1.0);
+        return -Math.log(n + 1.0) - LogBeta.value(n - k + 1.0, k + 1.0);
     }
 
     private static double xLogRatio(double x, double mean) {
