@@ -78,6 +78,9 @@ class DashboardQueriesITCase {
     private static final int MINUTES = 135;
     private static final int SPIKE_FROM = 90;
     private static final int SPIKE_TO = 105;
+    /** Every USD instant payout fails in these minutes; one in ten fails otherwise. */
+    private static final int PAYOUT_FAILURES_FROM = 60;
+    private static final int PAYOUT_FAILURES_TO = 70;
     /** Grafana's default for a panel as wide as the dashboards' half-width panels. */
     private static final int MAX_DATA_POINTS = 1000;
     /** The dashboards name their tables paypulse.x; this run has a database of its own. */
@@ -126,7 +129,7 @@ class DashboardQueriesITCase {
         Instant nine = latest.truncatedTo(java.time.temporal.ChronoUnit.DAYS).plus(Duration.ofHours(9));
         long start = (nine.isAfter(latest) ? nine.minus(Duration.ofDays(1)) : nine).getEpochSecond();
         StripeTrafficRun.Records records = new StripeTrafficRun(events, dlq, metrics, 42)
-                .run(start, MINUTES, 160, SPIKE_FROM, SPIKE_TO, 0.45);
+                .run(start, MINUTES, 160, SPIKE_FROM, SPIKE_TO, 0.45, PAYOUT_FAILURES_FROM, PAYOUT_FAILURES_TO);
         tally(records);
         send(records.events());
         send(records.deadLetters());
@@ -170,12 +173,16 @@ class DashboardQueriesITCase {
             expected.put("SELECT count() FROM {db}.decline_rates WHERE dimension_set = 'all'", (long) MINUTES);
             expected.put("SELECT sum(attempts) FROM {db}.decline_rates WHERE dimension_set = 'all'", charges);
             expected.put("SELECT sum(declined) FROM {db}.decline_rates WHERE dimension_set = 'all'", declines);
-            // The decline spike, and nothing else: one payout in ten fails here, ten times the detector's prior (1 %),
-            // steadily, which is no incident (it paged twice before the detector judged with the rate's uncertainty).
+            // The decline spike and the instant payouts' outage, each one incident, opened within it; both resolve.
+            // One payout in ten fails all along, ten times the detector's prior (1 %): steady, so no incident (it
+            // paged twice here before the detector judged with the rate's uncertainty).
             expected.put("SELECT count() FROM {db}.incidents WHERE metric = 'decline_rate'", 1L);
-            expected.put("SELECT count() FROM {db}.incidents WHERE metric = 'payout_failures'", 0L);
-            expected.put("SELECT count() FROM {db}.incidents", 1L);
-            expected.put("SELECT count() FROM {db}.incidents WHERE status = 'resolved'", 1L);
+            expected.put("SELECT count() FROM {db}.incidents WHERE metric = 'payout_failures'", 1L);
+            expected.put("SELECT count() FROM {db}.incidents WHERE metric = 'payout_failures' AND opened_at >= toDateTime("
+                    + (start + 60L * PAYOUT_FAILURES_FROM) + ") AND opened_at < toDateTime(" + (start + 60L * PAYOUT_FAILURES_TO)
+                    + ")", 1L);
+            expected.put("SELECT count() FROM {db}.incidents", 2L);
+            expected.put("SELECT count() FROM {db}.incidents WHERE status = 'resolved'", 2L);
             expected.put("SELECT count() FROM {db}.late_events FINAL", (long) StripeTrafficRun.LATE_EVENTS);
             // Three payouts a minute (USD standard, EUR standard, USD instant), each in a window of its minute.
             expected.put("SELECT count() FROM {db}.payouts FINAL", 3L * MINUTES);
@@ -265,12 +272,13 @@ class DashboardQueriesITCase {
         JsonNode attempts = panel(financial, "Payment attempts");
         assertEquals(List.of(List.of(Long.toString(charges), Long.toString(declines))), cells(attempts, 2), shown(attempts));
         JsonNode open = panel(financial, "Open incidents");
-        assertEquals(List.of(List.of("0", "1")), cells(open, 2), shown(open));
-        // Status, summary (the page's) and metric.
+        assertEquals(List.of(List.of("0", "2")), cells(open, 2), shown(open));
+        // Newest first: status, summary (the page's: the opening window's) and metric.
         JsonNode incidents = panel(financial, "Incidents");
         assertEquals(List.of(
                         List.of("resolved", "Visa declines in BR at 42% (36 attempts) vs 9% expected; 3 related series moved too",
-                                "decline_rate")),
+                                "decline_rate"),
+                        List.of("resolved", "1 of 1 payouts (usd, instant) failed, vs 0.1 expected", "payout_failures")),
                 cells(incidents, 5).stream().map(r -> r.subList(2, 5)).toList(), shown(incidents));
 
         List<List<String>> expectedPayouts = new ArrayList<>();

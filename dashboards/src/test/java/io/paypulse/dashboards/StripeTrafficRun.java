@@ -60,9 +60,12 @@ final class StripeTrafficRun {
 
     /**
      * {@code minutes} minutes from {@code start} (epoch second on a minute boundary) at {@code chargesPerMinute};
-     * the spiking segment declines at {@code spikeRate} from minute {@code spikeFrom} to {@code spikeTo}.
+     * the spiking segment declines at {@code spikeRate} from minute {@code spikeFrom} to {@code spikeTo}. Three
+     * payouts a minute (USD standard, EUR standard, USD instant), one in ten failing, and every USD instant payout
+     * from minute {@code payoutFailuresFrom} to {@code payoutFailuresTo}.
      */
-    Records run(long start, int minutes, double chargesPerMinute, int spikeFrom, int spikeTo, double spikeRate) {
+    Records run(long start, int minutes, double chargesPerMinute, int spikeFrom, int spikeTo, double spikeRate,
+                int payoutFailuresFrom, int payoutFailuresTo) {
         List<Delivery> deliveries = new ArrayList<>();
         for (int m = 0; m < minutes; m++) {
             long minute = start + 60L * m;
@@ -78,8 +81,9 @@ final class StripeTrafficRun {
             for (int i = 0; i < 3; i++) {
                 long created = minute + random.nextInt(60);
                 String id = "po_it" + sequence;
-                boolean failed = random.nextInt(10) == 0;
                 boolean instant = i == 2;
+                // The draw comes first, so the outage leaves the rest of the traffic as it was.
+                boolean failed = random.nextInt(10) == 0 || instant && m >= payoutFailuresFrom && m < payoutFailuresTo;
                 long arrival = created + (instant ? 1800 : 2 * 86_400 + random.nextInt(86_400));
                 deliveries.add(delivery(StripeEventSamples.payout(nextEventId(), failed ? "payout.failed" : "payout.paid",
                         id, created, arrival, 10_000 + random.nextInt(500_000), i == 1 ? "eur" : "usd",
