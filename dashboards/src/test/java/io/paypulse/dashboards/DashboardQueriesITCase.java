@@ -278,7 +278,7 @@ class DashboardQueriesITCase {
         assertEquals(List.of(
                         List.of("resolved", "Visa declines in BR at 42% (36 attempts) vs 9% expected; 3 related series moved too",
                                 "decline_rate"),
-                        List.of("resolved", "1 of 1 payouts (usd, instant) failed, vs 0.1 expected", "payout_failures")),
+                        List.of("resolved", "6 of the last 6 payouts (usd, instant) failed, vs 0.3 expected", "payout_failures")),
                 cells(incidents, 5).stream().map(r -> r.subList(2, 5)).toList(), shown(incidents));
 
         List<List<String>> expectedPayouts = new ArrayList<>();

@@ -78,6 +78,10 @@ public final class PayoutFailureDetector extends SeriesDetector {
         }
 
         Evidence evidence = new Evidence();
+        // What the verdict reports: the window, or the run of payouts whose failures are the strongest evidence.
+        long failed = k;
+        long among = n;
+        double expected = n * p;
         if (k >= 1) {
             // This window alone, then back to each earlier failure: j earlier failures plus this window's k
             // among the payouts since the earliest of them.
@@ -85,12 +89,18 @@ public final class PayoutFailureDetector extends SeriesDetector {
             int tried = 1;
             for (int j = 0; j < failuresKept; j++) {
                 long since = payoutsSeen - payoutsBeforeFailure[j] + n;
-                best = Math.min(best, upperTail(k + j + 1, since, rateBeforeFailure[j], weightBeforeFailure[j]));
+                double tail = upperTail(k + j + 1, since, rateBeforeFailure[j], weightBeforeFailure[j]);
+                if (tail < best) {
+                    best = tail;
+                    failed = k + j + 1;
+                    among = since;
+                    expected = since * rateBeforeFailure[j];
+                }
                 tried++;
             }
             evidence.consider(Math.min(0, best + Math.log(tried)), Direction.UP, true);
         }
-        Verdict verdict = verdict(o, n * p, evidence);
+        Verdict verdict = verdict(o, failed, among, expected, evidence);
 
         if (learn && n > 0) {
             double w = learningWeight(verdict);

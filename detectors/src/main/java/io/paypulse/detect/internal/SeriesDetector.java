@@ -111,11 +111,16 @@ public abstract class SeriesDetector implements Detector {
     }
 
     protected final Verdict verdict(Observation o, double expected, Evidence evidence) {
+        return verdict(o, o.value(), o.count(), expected, evidence);
+    }
+
+    /** A verdict about {@code value} among {@code count}, which may span more than the window {@code o}. */
+    protected final Verdict verdict(Observation o, double value, long count, double expected, Evidence evidence) {
         double score = score(evidence.logP());
         boolean anomalous = warmedUp() && score > 0 && score >= config.scoreThreshold();
         Direction direction = score > 0 ? evidence.direction()
-                : o.value() > expected ? Direction.UP : o.value() < expected ? Direction.DOWN : Direction.NONE;
-        return new Verdict(o.windowStart(), o.value(), expected, score, anomalous, direction, warmedUp());
+                : value > expected ? Direction.UP : value < expected ? Direction.DOWN : Direction.NONE;
+        return new Verdict(o.windowStart(), value, count, expected, score, anomalous, direction, warmedUp());
     }
 
     /** Per-window keep factor of an exponential average with this half-life, at learning weight w. */

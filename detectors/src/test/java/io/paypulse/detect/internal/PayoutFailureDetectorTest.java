@@ -56,6 +56,7 @@ class PayoutFailureDetectorTest {
     void aRunOfFailuresInAYoungDenseSeriesStillPagesWithinEightPayouts() {
         int[] flaggedAt = new int[8];
         List<String> early = new ArrayList<>();
+        List<String> misreported = new ArrayList<>();
         for (int seed = 0; seed < 100; seed++) {
             Detector detector = Detectors.create(Kind.FAILURES, DEFAULTS);
             Random random = new Random(seed);
@@ -63,9 +64,17 @@ class PayoutFailureDetectorTest {
             for (int minute = 0; minute < 188; minute++) {
                 boolean outage = minute >= 180;
                 int failed = outage || random.nextDouble() < 0.10 ? 1 : 0;
-                if (detector.observe(new Observation(START + 60L * minute, failed, 1)).anomalous()) {
+                Verdict verdict = detector.observe(new Observation(START + 60L * minute, failed, 1));
+                if (verdict.anomalous()) {
                     if (outage) {
                         flaggedAt[minute - 180]++;
+                        // The verdict reports the run it judged: every failure of the outage so far, and at most a
+                        // few payouts before it; not the window's 1 of 1.
+                        int outageFailures = minute - 180 + 1;
+                        if (verdict.value() < outageFailures || verdict.count() < verdict.value()
+                                || verdict.count() > outageFailures + 5 || verdict.expected() >= 1.5) {
+                            misreported.add("seed " + seed + ": " + verdict);
+                        }
                         break;
                     }
                     early.add("seed " + seed + " minute " + minute);
@@ -73,6 +82,7 @@ class PayoutFailureDetectorTest {
             }
         }
         assertEquals(List.of(), early);
+        assertEquals(List.of(), misreported);
         // Measured: every one of the 100 by the 8th failed payout, most at the 6th.
         assertEquals(100, java.util.Arrays.stream(flaggedAt).sum());
         assertArrayEquals(new int[]{0, 0, 0, 0, 1, 24, 58, 17}, flaggedAt);

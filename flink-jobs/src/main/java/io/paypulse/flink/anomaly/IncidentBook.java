@@ -303,7 +303,7 @@ public final class IncidentBook implements Serializable {
             bump(m);
             rows.add(row(target, m));
         } else if (!m.anomalousEpisode || v.score() > m.score || (v.score() == m.score
-                && Math.abs(p.value() - v.expected()) > Math.abs(m.observed - m.expected))) {
+                && Math.abs(v.observed() - v.expected()) > Math.abs(m.observed - m.expected))) {
             m.worst(p, v);
             bump(m);
             rows.add(row(target, m));
@@ -562,10 +562,10 @@ public final class IncidentBook implements Serializable {
 
         void worst(SeriesPoint p, SeriesVerdict v) {
             window = p.windowStart();
-            observed = p.value();
+            observed = v.observed();
             expected = v.expected();
             score = v.score();
-            count = p.count();
+            count = v.volume();
             direction = v.direction();
         }
 

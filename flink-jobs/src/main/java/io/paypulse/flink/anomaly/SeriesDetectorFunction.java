@@ -119,7 +119,8 @@ public final class SeriesDetectorFunction extends KeyedProcessFunction<String, S
         if (v.anomalous()) {
             anomalousWindows.inc();
         }
-        out.collect(new SeriesVerdict(point, v.expected(), v.score(), v.anomalous(), v.direction().name()));
+        out.collect(new SeriesVerdict(point, v.value(), v.count(), v.expected(), v.score(), v.anomalous(),
+                v.direction().name()));
         return v;
     }
 }

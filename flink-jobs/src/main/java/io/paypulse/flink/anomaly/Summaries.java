@@ -68,12 +68,20 @@ final class Summaries {
             case SeriesPoints.SETTLEMENT_P95 -> String.format(Locale.ROOT,
                     "Payouts%s take %s at p95 vs %s expected (%,d paid)", inParens(m.dimensions), duration(m.observed),
                     duration(m.expected), m.count);
-            case SeriesPoints.PAYOUT_FAILURES -> String.format(Locale.ROOT,
-                    "%,.0f of %,d payouts%s failed, vs %.1f expected", m.observed, m.count, inParens(m.dimensions),
-                    m.expected);
+            // The run of payouts the detector judged, which often spans more than the window.
+            case SeriesPoints.PAYOUT_FAILURES -> m.count == 1
+                    ? String.format(Locale.ROOT, "The last payout%s failed, vs %s failures expected",
+                            inParens(m.dimensions), failures(m.expected))
+                    : String.format(Locale.ROOT, "%,.0f of the last %,d payouts%s failed, vs %s expected", m.observed,
+                            m.count, inParens(m.dimensions), failures(m.expected));
             default -> String.format(Locale.ROOT, "%s%s at %.4g vs %.4g expected", m.metric, inParens(m.dimensions),
                     m.observed, m.expected);
         };
+    }
+
+    /** Expected failures: one decimal, and "under 0.1" rather than a 0.0 that reads as none expected. */
+    private static String failures(double expected) {
+        return expected < 0.05 ? "under 0.1" : String.format(Locale.ROOT, "%.1f", expected);
     }
 
     /** "Visa declines in BR at 38% (412 attempts) vs 6% expected". */

@@ -338,6 +338,41 @@ class IncidentBookTest {
         assertEquals(1, resolves());
     }
 
+    /** The detector found the run of the last 7 payouts, 6 of them failed, stronger evidence than the window's. */
+    @Test
+    void aPayoutFailurePageDescribesTheRunOfPayoutsThatWasJudged() {
+        IncidentBook book = new IncidentBook(60, 3, 1800);
+        SeriesPoint window = new SeriesPoint(SeriesPoints.FAMILY_SETTLEMENT, SeriesPoints.PAYOUT_FAILURES, "FAILURES",
+                "currency,method", "currency=usd,method=instant", T0, 1, 1);
+        feed(book, new SeriesVerdict(window, 6, 7, 0.7, 0.8, true, "UP"));
+
+        AlertRequest trigger = book.currentTrigger(alerts.get(0).incidentId(), T0).orElseThrow();
+        assertEquals("6 of the last 7 payouts (usd, instant) failed, vs 0.7 expected", trigger.summary());
+        assertEquals("error", trigger.severity());
+        assertEquals(List.of(6.0), rows.stream().map(AnomalyRow::observed).toList());
+    }
+
+    @Test
+    void aPayoutFailurePageOnOnePayoutSaysSo() {
+        IncidentBook book = new IncidentBook(60, 3, 1800);
+        SeriesPoint window = new SeriesPoint(SeriesPoints.FAMILY_SETTLEMENT, SeriesPoints.PAYOUT_FAILURES, "FAILURES",
+                "currency,method", "currency=eur,method=standard", T0, 1, 1);
+        feed(book, new SeriesVerdict(window, 1, 1, 0.002, 0.7, true, "UP"));
+        assertEquals("The last payout (eur, standard) failed, vs under 0.1 failures expected",
+                book.currentTrigger(alerts.get(0).incidentId(), T0).orElseThrow().summary());
+    }
+
+    /** A verdict held in state by a job from before the verdict had a value and count comes back with 0 and 0. */
+    @Test
+    void aVerdictWithoutAValueOfItsOwnIsAboutItsPoint() {
+        IncidentBook book = new IncidentBook(60, 3, 1800);
+        SeriesPoint window = new SeriesPoint(SeriesPoints.FAMILY_SETTLEMENT, SeriesPoints.PAYOUT_FAILURES, "FAILURES",
+                "currency,method", "currency=usd,method=standard", T0, 3, 4);
+        feed(book, new SeriesVerdict(window, 0, 0, 0.2, 0.8, true, "UP"));
+        assertEquals("3 of the last 4 payouts (usd, standard) failed, vs 0.2 expected",
+                book.currentTrigger(alerts.get(0).incidentId(), T0).orElseThrow().summary());
+    }
+
     private static SeriesVerdict payout(String dims, int window, double seconds, double expected, boolean anomalous) {
         SeriesPoint p = new SeriesPoint(SeriesPoints.FAMILY_SETTLEMENT, SeriesPoints.SETTLEMENT_P95, "SETTLEMENT",
                 "currency,method", dims, T0 + window * 60L, seconds, 1);
