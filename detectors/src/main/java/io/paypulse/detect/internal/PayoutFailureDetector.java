@@ -42,6 +42,10 @@ public final class PayoutFailureDetector extends SeriesDetector {
      * was learned from, just before each of the last failures (newest first).
      */
     private long payoutsSeen;
+    /** Failures seen so far, and that count at the start of the window of each of the last failures (newest first). */
+    private long failuresSeen;
+    /** Not final: null in a detector saved before it was added, and then filled on first use. */
+    private long[] failuresBeforeFailure = new long[SCAN];
     private final long[] payoutsBeforeFailure = new long[SCAN];
     private final double[] rateBeforeFailure = new double[SCAN];
     /** Not final: null in a detector saved before it was added, and then filled on first use. */
@@ -76,6 +80,11 @@ public final class PayoutFailureDetector extends SeriesDetector {
             weightBeforeFailure = new double[SCAN];
             java.util.Arrays.fill(weightBeforeFailure, weight);
         }
+        if (failuresBeforeFailure == null) {
+            // Saved before the failure totals were kept: unknown, and the runs then report the failures kept.
+            failuresBeforeFailure = new long[SCAN];
+            java.util.Arrays.fill(failuresBeforeFailure, -1);
+        }
 
         Evidence evidence = new Evidence();
         // What the verdict reports: the window, or the run of payouts whose failures are the strongest evidence.
@@ -92,7 +101,9 @@ public final class PayoutFailureDetector extends SeriesDetector {
                 double tail = upperTail(k + j + 1, since, rateBeforeFailure[j], weightBeforeFailure[j]);
                 if (tail < best) {
                     best = tail;
-                    failed = k + j + 1;
+                    // The test counts the failures it keeps; the run holds all of its first window's, and more
+                    // when that window had more failures than are kept.
+                    failed = failuresBeforeFailure[j] < 0 ? k + j + 1 : failuresSeen - failuresBeforeFailure[j] + k;
                     among = since;
                     expected = since * rateBeforeFailure[j];
                 }
@@ -103,7 +114,8 @@ public final class PayoutFailureDetector extends SeriesDetector {
         Verdict verdict = verdict(o, failed, among, expected, evidence);
 
         if (learn && n > 0) {
-            double w = learningWeight(verdict);
+            // Which side of the baseline this window is on is the window's own matter, not the run's.
+            double w = learningWeight(verdict, k, n * p);
             double keep = keep(config.failureHalfLife(), w);
             failures = keep * failures + w * k;
             payouts = keep * payouts + w * n;
@@ -111,6 +123,8 @@ public final class PayoutFailureDetector extends SeriesDetector {
                 System.arraycopy(payoutsBeforeFailure, 0, payoutsBeforeFailure, 1, SCAN - 1);
                 System.arraycopy(rateBeforeFailure, 0, rateBeforeFailure, 1, SCAN - 1);
                 System.arraycopy(weightBeforeFailure, 0, weightBeforeFailure, 1, SCAN - 1);
+                System.arraycopy(failuresBeforeFailure, 0, failuresBeforeFailure, 1, SCAN - 1);
+                failuresBeforeFailure[0] = failuresSeen;
                 payoutsBeforeFailure[0] = payoutsSeen;
                 rateBeforeFailure[0] = p;
                 weightBeforeFailure[0] = weight;
@@ -121,6 +135,7 @@ public final class PayoutFailureDetector extends SeriesDetector {
                 failuresKept = 0;
             }
             payoutsSeen += n;
+            failuresSeen += k;
         }
         return verdict;
     }

@@ -92,8 +92,13 @@ public abstract class SeriesDetector implements Detector {
      * side ends the incident for learning.
      */
     protected final double learningWeight(Verdict verdict) {
-        Direction side = verdict.value() > verdict.expected() ? Direction.UP
-                : verdict.value() < verdict.expected() ? Direction.DOWN : Direction.NONE;
+        return learningWeight(verdict, verdict.value(), verdict.expected());
+    }
+
+    /** As {@link #learningWeight(Verdict)}, with the window's own value and expectation deciding its side. */
+    protected final double learningWeight(Verdict verdict, double windowValue, double windowExpected) {
+        Direction side = windowValue > windowExpected ? Direction.UP
+                : windowValue < windowExpected ? Direction.DOWN : Direction.NONE;
         if (verdict.anomalous()) {
             incidentSide = verdict.direction();
         } else if (incidentSide != Direction.NONE && side != incidentSide) {

@@ -23,6 +23,7 @@ import java.util.Random;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class PayoutFailureDetectorTest {
 
@@ -86,6 +87,52 @@ class PayoutFailureDetectorTest {
         // Measured: every one of the 100 by the 8th failed payout, most at the 6th.
         assertEquals(100, java.util.Arrays.stream(flaggedAt).sum());
         assertArrayEquals(new int[]{0, 0, 0, 0, 1, 24, 58, 17}, flaggedAt);
+    }
+
+    /**
+     * A verdict about a run of payouts reports that run's true totals: its payouts are whole windows back from the
+     * current one, and its failures all of theirs, including the ones of a first window that had more failures than
+     * the scan keeps (it once reported only the kept ones: 10 of 13 where 11 of 13 had failed).
+     */
+    @Test
+    void aRunIsReportedWithAllOfItsFailures() {
+        int runs = 0;
+        List<String> misreported = new ArrayList<>();
+        for (double rate : new double[]{0.1, 0.3}) {
+            for (int size : new int[]{5, 20}) {
+                for (int seed = 0; seed < 10; seed++) {
+                    Detector detector = Detectors.create(Kind.FAILURES, DEFAULTS);
+                    Random random = new Random(seed * 31L + size);
+                    List<int[]> windows = new ArrayList<>();
+                    for (int w = 0; w < 600; w++) {
+                        int n = 1 + random.nextInt(size);
+                        boolean outage = w % 150 >= 140 && w % 150 < 145;
+                        int k = 0;
+                        for (int i = 0; i < n; i++) {
+                            k += random.nextDouble() < (outage ? 0.9 : rate) ? 1 : 0;
+                        }
+                        windows.add(new int[]{k, n});
+                        Verdict verdict = detector.observe(new Observation(START + 60L * w, k, n));
+                        if (verdict.count() <= n) {
+                            continue;
+                        }
+                        runs++;
+                        long payouts = 0;
+                        long failed = 0;
+                        for (int i = windows.size() - 1; i >= 0 && payouts < verdict.count(); i--) {
+                            payouts += windows.get(i)[1];
+                            failed += windows.get(i)[0];
+                        }
+                        if (payouts != verdict.count() || failed != (long) verdict.value()) {
+                            misreported.add(rate + "/" + size + "/" + seed + " window " + w + ": " + (long) verdict.value()
+                                    + " of " + verdict.count() + ", truly " + failed + " of " + payouts);
+                        }
+                    }
+                }
+            }
+        }
+        assertTrue(runs > 1_000, "runs reported: " + runs);
+        assertEquals(List.of(), misreported);
     }
 
     /** Saved by the detector as it was at stop 15, before it kept the weight of each failure's rate. */

@@ -68,12 +68,13 @@ final class Summaries {
             case SeriesPoints.SETTLEMENT_P95 -> String.format(Locale.ROOT,
                     "Payouts%s take %s at p95 vs %s expected (%,d paid)", inParens(m.dimensions), duration(m.observed),
                     duration(m.expected), m.count);
-            // The run of payouts the detector judged, which often spans more than the window.
+            // The run of payouts the detector judged, which often spans more than the window, up to the window: a
+            // resolve repeats the sentence, so it must not say "the last" of what is long past.
             case SeriesPoints.PAYOUT_FAILURES -> m.count == 1
-                    ? String.format(Locale.ROOT, "The last payout%s failed, vs %s failures expected",
-                            inParens(m.dimensions), failures(m.expected))
-                    : String.format(Locale.ROOT, "%,.0f of the last %,d payouts%s failed, vs %s expected", m.observed,
-                            m.count, inParens(m.dimensions), failures(m.expected));
+                    ? String.format(Locale.ROOT, "A payout%s failed at %s, vs %s failures expected",
+                            inParens(m.dimensions), time(m.window), failures(m.expected))
+                    : String.format(Locale.ROOT, "%,.0f of %,d payouts%s up to %s failed, vs %s expected", m.observed,
+                            m.count, inParens(m.dimensions), time(m.window), failures(m.expected));
             default -> String.format(Locale.ROOT, "%s%s at %.4g vs %.4g expected", m.metric, inParens(m.dimensions),
                     m.observed, m.expected);
         };

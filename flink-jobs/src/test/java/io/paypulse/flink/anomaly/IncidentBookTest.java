@@ -347,9 +347,21 @@ class IncidentBookTest {
         feed(book, new SeriesVerdict(window, 6, 7, 0.7, 0.8, true, "UP"));
 
         AlertRequest trigger = book.currentTrigger(alerts.get(0).incidentId(), T0).orElseThrow();
-        assertEquals("6 of the last 7 payouts (usd, instant) failed, vs 0.7 expected", trigger.summary());
+        assertEquals("6 of 7 payouts (usd, instant) up to " + java.time.Instant.ofEpochSecond(T0) + " failed, vs 0.7 expected",
+                trigger.summary());
         assertEquals("error", trigger.severity());
         assertEquals(List.of(6.0), rows.stream().map(AnomalyRow::observed).toList());
+
+        // Payouts succeed again: the resolve names the same run, by its time, not as "the last" payouts.
+        for (int w = 1; w <= 3; w++) {
+            SeriesPoint ok = new SeriesPoint(SeriesPoints.FAMILY_SETTLEMENT, SeriesPoints.PAYOUT_FAILURES, "FAILURES",
+                    "currency,method", "currency=usd,method=instant", T0 + 60L * w, 0, 1);
+            feed(book, new SeriesVerdict(ok, 0.1, 0, false, "DOWN"));
+        }
+        assertEquals(1, resolves());
+        AlertRequest resolve = alerts.stream().filter(a -> a.action().equals(AlertRequest.RESOLVE)).findFirst().orElseThrow();
+        assertTrue(resolve.summary().startsWith("Resolved: 6 of 7 payouts (usd, instant) up to "
+                + java.time.Instant.ofEpochSecond(T0) + " failed, vs 0.7 expected"), resolve.summary());
     }
 
     @Test
@@ -358,7 +370,8 @@ class IncidentBookTest {
         SeriesPoint window = new SeriesPoint(SeriesPoints.FAMILY_SETTLEMENT, SeriesPoints.PAYOUT_FAILURES, "FAILURES",
                 "currency,method", "currency=eur,method=standard", T0, 1, 1);
         feed(book, new SeriesVerdict(window, 1, 1, 0.002, 0.7, true, "UP"));
-        assertEquals("The last payout (eur, standard) failed, vs under 0.1 failures expected",
+        assertEquals("A payout (eur, standard) failed at " + java.time.Instant.ofEpochSecond(T0)
+                        + ", vs under 0.1 failures expected",
                 book.currentTrigger(alerts.get(0).incidentId(), T0).orElseThrow().summary());
     }
 
@@ -369,7 +382,7 @@ class IncidentBookTest {
         SeriesPoint window = new SeriesPoint(SeriesPoints.FAMILY_SETTLEMENT, SeriesPoints.PAYOUT_FAILURES, "FAILURES",
                 "currency,method", "currency=usd,method=standard", T0, 3, 4);
         feed(book, new SeriesVerdict(window, 0, 0, 0.2, 0.8, true, "UP"));
-        assertEquals("3 of the last 4 payouts (usd, standard) failed, vs 0.2 expected",
+        assertEquals("3 of 4 payouts (usd, standard) up to " + java.time.Instant.ofEpochSecond(T0) + " failed, vs 0.2 expected",
                 book.currentTrigger(alerts.get(0).incidentId(), T0).orElseThrow().summary());
     }
 
