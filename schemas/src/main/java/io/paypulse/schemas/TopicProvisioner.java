@@ -91,7 +91,16 @@ public final class TopicProvisioner {
         if (bootstrapServers == null || bootstrapServers.isBlank()) {
             throw new IllegalArgumentException("bootstrapServers is empty: set KAFKA_BOOTSTRAP_SERVERS, e.g. localhost:9092");
         }
-        Properties props = adminProperties(bootstrapServers, clientProperties, timeout, "paypulse-topic-provisioner");
+        Properties props = new Properties();
+        if (clientProperties != null) {
+            props.putAll(clientProperties);
+        }
+        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        // Without these the admin client keeps retrying an absent broker for a minute per call.
+        int timeoutMs = (int) Math.min(Integer.MAX_VALUE, timeout.toMillis());
+        props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, timeoutMs);
+        props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, timeoutMs);
+        props.put(AdminClientConfig.CLIENT_ID_CONFIG, "paypulse-topic-provisioner");
         Admin admin;
         try {
             admin = Admin.create(props);
@@ -114,21 +123,6 @@ public final class TopicProvisioner {
         if (!topicNames().contains(topic)) {
             throw new MissingTopicException("topic " + topic + " does not exist on " + target + ": " + hint);
         }
-    }
-
-    private static Properties adminProperties(String bootstrapServers, Properties clientProperties, Duration timeout,
-                                              String clientId) {
-        Properties props = new Properties();
-        if (clientProperties != null) {
-            props.putAll(clientProperties);
-        }
-        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        // Without these the admin client keeps retrying an absent broker for a minute per call.
-        int timeoutMs = (int) Math.min(Integer.MAX_VALUE, timeout.toMillis());
-        props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, timeoutMs);
-        props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, timeoutMs);
-        props.put(AdminClientConfig.CLIENT_ID_CONFIG, clientId);
-        return props;
     }
 
     /** Creates the missing topics among {@code specs} and checks the partition count of the others. */

@@ -342,8 +342,7 @@ class IncidentBookTest {
     @Test
     void aPayoutFailurePageDescribesTheRunOfPayoutsThatWasJudged() {
         IncidentBook book = new IncidentBook(60, 3, 1800);
-        SeriesPoint window = new SeriesPoint(SeriesPoints.FAMILY_SETTLEMENT, SeriesPoints.PAYOUT_FAILURES, "FAILURES",
-                "currency,method", "currency=usd,method=instant", T0, 1, 1);
+        SeriesPoint window = payoutFailures("currency=usd,method=instant", 0, 1, 1);
         feed(book, new SeriesVerdict(window, 6, 7, 0.7, 0.8, true, "UP"));
 
         AlertRequest trigger = book.currentTrigger(alerts.get(0).incidentId(), T0).orElseThrow();
@@ -354,8 +353,7 @@ class IncidentBookTest {
 
         // Payouts succeed again: the resolve names the same run, by its time, not as "the last" payouts.
         for (int w = 1; w <= 3; w++) {
-            SeriesPoint ok = new SeriesPoint(SeriesPoints.FAMILY_SETTLEMENT, SeriesPoints.PAYOUT_FAILURES, "FAILURES",
-                    "currency,method", "currency=usd,method=instant", T0 + 60L * w, 0, 1);
+            SeriesPoint ok = payoutFailures("currency=usd,method=instant", w, 0, 1);
             feed(book, new SeriesVerdict(ok, 0.1, 0, false, "DOWN"));
         }
         assertEquals(1, resolves());
@@ -367,8 +365,7 @@ class IncidentBookTest {
     @Test
     void aPayoutFailurePageOnOnePayoutSaysSo() {
         IncidentBook book = new IncidentBook(60, 3, 1800);
-        SeriesPoint window = new SeriesPoint(SeriesPoints.FAMILY_SETTLEMENT, SeriesPoints.PAYOUT_FAILURES, "FAILURES",
-                "currency,method", "currency=eur,method=standard", T0, 1, 1);
+        SeriesPoint window = payoutFailures("currency=eur,method=standard", 0, 1, 1);
         feed(book, new SeriesVerdict(window, 1, 1, 0.002, 0.7, true, "UP"));
         assertEquals("A payout (eur, standard) failed at " + java.time.Instant.ofEpochSecond(T0)
                         + ", vs under 0.1 failures expected",
@@ -379,11 +376,16 @@ class IncidentBookTest {
     @Test
     void aVerdictWithoutAValueOfItsOwnIsAboutItsPoint() {
         IncidentBook book = new IncidentBook(60, 3, 1800);
-        SeriesPoint window = new SeriesPoint(SeriesPoints.FAMILY_SETTLEMENT, SeriesPoints.PAYOUT_FAILURES, "FAILURES",
-                "currency,method", "currency=usd,method=standard", T0, 3, 4);
+        SeriesPoint window = payoutFailures("currency=usd,method=standard", 0, 3, 4);
         feed(book, new SeriesVerdict(window, 0, 0, 0.2, 0.8, true, "UP"));
         assertEquals("3 of 4 payouts (usd, standard) up to " + java.time.Instant.ofEpochSecond(T0) + " failed, vs 0.2 expected",
                 book.currentTrigger(alerts.get(0).incidentId(), T0).orElseThrow().summary());
+    }
+
+    /** A window of a payout-failure series: {@code failed} of {@code payouts} failed. */
+    private static SeriesPoint payoutFailures(String dims, int window, double failed, long payouts) {
+        return new SeriesPoint(SeriesPoints.FAMILY_SETTLEMENT, SeriesPoints.PAYOUT_FAILURES, "FAILURES", "currency,method",
+                dims, T0 + window * 60L, failed, payouts);
     }
 
     private static SeriesVerdict payout(String dims, int window, double seconds, double expected, boolean anomalous) {

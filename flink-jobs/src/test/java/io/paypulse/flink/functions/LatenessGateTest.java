@@ -75,18 +75,8 @@ class LatenessGateTest {
         OperatorSubtaskState two = snapshotAfter(second);
         OperatorSubtaskState both = AbstractStreamOperatorTestHarness.repartitionOperatorState(
                 AbstractStreamOperatorTestHarness.repackageState(one, two), 128, 2, 1, 0);
-        try (OneInputStreamOperatorTestHarness<ParsedEvent, ParsedEvent> after = gate()) {
-            after.initializeState(both);
-            after.open();
-            ParsedEvent purged = TestEvents.parsed(TestEvents.succeeded("purged", T0 + 10, "visa", "US", "usd"));
-            ParsedEvent open = TestEvents.parsed(TestEvents.succeeded("open", T0 + 70, "visa", "US", "usd"));
-            after.processElement(new StreamRecord<>(purged, purged.createdMillis()));
-            after.processElement(new StreamRecord<>(open, open.createdMillis()));
-
-            assertEquals(List.of(open), after.extractOutputValues());
-            assertEquals(List.of(purged),
-                    after.getSideOutput(JobState.TOO_LATE_EVENTS).stream().map(StreamRecord::getValue).toList());
-        }
+        assertRestoredGateRoutes(both, TestEvents.parsed(TestEvents.succeeded("purged", T0 + 10, "visa", "US", "usd")),
+                TestEvents.parsed(TestEvents.succeeded("open", T0 + 70, "visa", "US", "usd")));
     }
 
     @Test
@@ -94,15 +84,20 @@ class LatenessGateTest {
         long watermark = (T0 + 60) * 1000 + 5 * 60_000 - 1;
         // Then the end of input, as `flink stop --drain` or the end of a bounded source sends it.
         OperatorSubtaskState drained = snapshotAfter(watermark, Long.MAX_VALUE);
-        try (OneInputStreamOperatorTestHarness<ParsedEvent, ParsedEvent> after = gate()) {
-            after.initializeState(drained);
-            after.open();
-            ParsedEvent tooLate = TestEvents.parsed(TestEvents.succeeded("too_late", T0 + 10, "visa", "US", "usd"));
-            ParsedEvent recent = TestEvents.parsed(TestEvents.succeeded("recent", T0 + 3_600, "visa", "US", "usd"));
-            after.processElement(new StreamRecord<>(tooLate, tooLate.createdMillis()));
-            after.processElement(new StreamRecord<>(recent, recent.createdMillis()));
+        assertRestoredGateRoutes(drained, TestEvents.parsed(TestEvents.succeeded("too_late", T0 + 10, "visa", "US", "usd")),
+                TestEvents.parsed(TestEvents.succeeded("recent", T0 + 3_600, "visa", "US", "usd")));
+    }
 
-            assertEquals(List.of(recent), after.extractOutputValues());
+    /** A gate restored from {@code checkpoint}, before any watermark, routes {@code tooLate} away and passes {@code onTime}. */
+    private static void assertRestoredGateRoutes(OperatorSubtaskState checkpoint, ParsedEvent tooLate, ParsedEvent onTime)
+            throws Exception {
+        try (OneInputStreamOperatorTestHarness<ParsedEvent, ParsedEvent> after = gate()) {
+            after.initializeState(checkpoint);
+            after.open();
+            after.processElement(new StreamRecord<>(tooLate, tooLate.createdMillis()));
+            after.processElement(new StreamRecord<>(onTime, onTime.createdMillis()));
+
+            assertEquals(List.of(onTime), after.extractOutputValues());
             assertEquals(List.of(tooLate),
                     after.getSideOutput(JobState.TOO_LATE_EVENTS).stream().map(StreamRecord::getValue).toList());
         }
