@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.paypulse.flink.config.JobConfig;
 import io.paypulse.flink.model.StripeEvent;
+import io.paypulse.infra.Eventually;
 import io.paypulse.infra.SharedInfra;
 import io.paypulse.schemas.EnvelopeHeaders;
 import io.paypulse.schemas.TopicProvisioner;
@@ -15,10 +16,13 @@ import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
@@ -30,6 +34,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
@@ -56,13 +61,82 @@ final class BridgeTopic implements AutoCloseable {
      * the broker named by {@code KAFKA_BOOTSTRAP_SERVERS} or else the JVM-wide local one.
      */
     static BridgeTopic create(String prefix) {
+        return provisioned(servers(), prefix + "-" + UUID.randomUUID());
+    }
+
+    private static String servers() {
         String configured = System.getenv(JobConfig.ENV_KAFKA_BOOTSTRAP_SERVERS);
-        String servers = configured != null && !configured.isBlank() ? configured : SharedInfra.kafka().bootstrapServers();
+        return configured != null && !configured.isBlank() ? configured : SharedInfra.kafka().bootstrapServers();
+    }
+
+    private static BridgeTopic provisioned(String servers, String name) {
         TopicSpec production = TopicSpecs.load().get(Topics.STRIPE_EVENTS);
-        String name = prefix + "-" + UUID.randomUUID();
         TopicProvisioner.provision(servers, List.of(new TopicSpec(name, production.description(),
                 production.partitions(), production.replicationFactor(), production.config())), KAFKA_TIMEOUT);
         return new BridgeTopic(servers, name);
+    }
+
+    private static Admin admin(String servers) {
+        return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, servers,
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) KAFKA_TIMEOUT.toMillis()));
+    }
+
+    /**
+     * Creates {@code name} afresh, as {@link #create} does, deleting a topic of that name first: a savepoint
+     * names the topic its offsets are for ({@link UpgradeFixture}).
+     */
+    static BridgeTopic recreate(String name) throws Exception {
+        String servers = servers();
+        try (Admin admin = admin(servers)) {
+            try {
+                admin.deleteTopics(List.of(name)).all().get(KAFKA_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
+                    throw e;
+                }
+            }
+            // Deletion completes in the background; creating the name again fails until it has.
+            Eventually.until("topic " + name + " deleted", KAFKA_TIMEOUT, () ->
+                    !admin.listTopics().names().get(KAFKA_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).contains(name));
+        }
+        return provisioned(servers, name);
+    }
+
+    /** The next offset of each partition, in partition order. */
+    List<Long> endOffsets() throws Exception {
+        try (Admin admin = admin(bootstrapServers)) {
+            int partitions = admin.describeTopics(List.of(name)).allTopicNames()
+                    .get(KAFKA_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).get(name).partitions().size();
+            Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+            for (int p = 0; p < partitions; p++) {
+                latest.put(new TopicPartition(name, p), OffsetSpec.latest());
+            }
+            var offsets = admin.listOffsets(latest).all().get(KAFKA_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            List<Long> ends = new ArrayList<>();
+            for (int p = 0; p < partitions; p++) {
+                ends.add(offsets.get(new TopicPartition(name, p)).offset());
+            }
+            return ends;
+        }
+    }
+
+    /**
+     * The offsets {@code group} has committed, one per partition in partition order, 0 where it has none: a Flink
+     * job commits the offsets of each completed checkpoint, so these reaching {@link #endOffsets} mean the job has
+     * read everything and checkpointed it.
+     */
+    List<Long> committedOffsets(String group) throws Exception {
+        int partitions = endOffsets().size();
+        try (Admin admin = admin(bootstrapServers)) {
+            var committed = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata()
+                    .get(KAFKA_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            List<Long> offsets = new ArrayList<>();
+            for (int p = 0; p < partitions; p++) {
+                var offset = committed.get(new TopicPartition(name, p));
+                offsets.add(offset == null ? 0L : offset.offset());
+            }
+            return offsets;
+        }
     }
 
     String name() {
@@ -143,9 +217,7 @@ final class BridgeTopic implements AutoCloseable {
     /** Deletes the topic, so the shared broker does not collect one per test run. */
     @Override
     public void close() throws Exception {
-        Map<String, Object> props = Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) KAFKA_TIMEOUT.toMillis());
-        try (Admin admin = Admin.create(props)) {
+        try (Admin admin = admin(bootstrapServers)) {
             admin.deleteTopics(List.of(name)).all().get(KAFKA_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         }
     }

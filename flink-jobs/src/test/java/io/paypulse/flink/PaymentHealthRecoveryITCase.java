@@ -2,7 +2,6 @@ package io.paypulse.flink;
 
 import io.paypulse.flink.config.JobConfig;
 import io.paypulse.flink.model.StripeEvent;
-import io.paypulse.infra.stripe.StripeEventSamples;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.functions.RichMapFunction;
@@ -24,17 +23,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.stream.IntStream;
 
-import static io.paypulse.flink.TestEvents.DAY;
-import static io.paypulse.flink.TestEvents.T0;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -53,17 +48,12 @@ class PaymentHealthRecoveryITCase {
 
     // A hang guard, not a measure: generous for a loaded 2-core machine.
     private static final Duration JOB_DEADLINE = Duration.ofSeconds(120);
-    private static final int EVENTS = 360;
     /**
      * Records source subtask 0 passes before it waits for a checkpoint to complete, after which the failure
      * comes; it reads about half the script.
      */
     private static final long FAIL_AFTER_RECORDS = 40;
 
-    private static final String[] BRANDS = {"visa", "mastercard", "amex"};
-    private static final String[][] COUNTRY_CURRENCY = {{"US", "usd"}, {"GB", "gbp"}, {"BR", "brl"}, {"DE", "eur"}};
-    private static final String[][] DECLINES = {{"card_declined", "05"}, {"insufficient_funds", "51"},
-            {"do_not_honor", "05"}, {"expired_card", "54"}};
 
     private BridgeTopic topic;
     private PaymentHealthDatabase clean;
@@ -86,7 +76,7 @@ class PaymentHealthRecoveryITCase {
 
     @Test
     void restartFromARocksDbCheckpointAfterAMidStreamFailureGivesTheRowsOfACleanRun() throws Exception {
-        List<ProducerRecord<byte[], byte[]>> records = script();
+        List<ProducerRecord<byte[], byte[]>> records = ScriptedTraffic.records(topic);
         topic.send(records);
 
         // Out-of-orderness far below the script's six minutes, so windows fire while the stream runs
@@ -102,15 +92,15 @@ class PaymentHealthRecoveryITCase {
         JobClient failedRun = run(topic.jobConfig("failed", settings), recovered, true);
 
         // The clean run is right on its own, so that equal rows below mean the right rows.
-        int redeliveries = records.size() - EVENTS;
+        int redeliveries = records.size() - ScriptedTraffic.EVENTS;
         assertTrue(redeliveries > 10, "the script redelivers events: " + redeliveries);
-        long charges = scripted(Kind.CHARGE);
-        long payouts = scripted(Kind.PAYOUT_PAID, Kind.PAYOUT_FAILED);
-        assertEquals(List.of(EVENTS + "|" + charges + "|" + payouts + "|0"), clean.rows(
+        long charges = ScriptedTraffic.scripted(ScriptedTraffic.Kind.CHARGE);
+        long payouts = ScriptedTraffic.scripted(ScriptedTraffic.Kind.PAYOUT_PAID, ScriptedTraffic.Kind.PAYOUT_FAILED);
+        assertEquals(List.of(ScriptedTraffic.EVENTS + "|" + charges + "|" + payouts + "|0"), clean.rows(
                 "SELECT (SELECT count() FROM {db}.stripe_events FINAL), (SELECT count() FROM {db}.payment_attempts FINAL),"
                         + " (SELECT sum(payouts) FROM {db}.settlement_times WHERE dimension_set = 'all'),"
                         + " (SELECT count() FROM {db}.late_events FINAL)"));
-        assertEquals(List.of(charges + "|" + EVENTS + "|6"), clean.rows(
+        assertEquals(List.of(charges + "|" + ScriptedTraffic.EVENTS + "|6"), clean.rows(
                 "SELECT (SELECT sum(attempts) FROM {db}.decline_rates WHERE dimension_set = 'all'),"
                         + " (SELECT sum(events) FROM {db}.webhook_latency WHERE dimension_set = 'all'),"
                         + " (SELECT count() FROM {db}.decline_rates WHERE dimension_set = 'all')"));
@@ -166,75 +156,6 @@ class PaymentHealthRecoveryITCase {
         return job;
     }
 
-    private enum Kind { CHARGE, PAYOUT_PAID, PAYOUT_FAILED, PAYMENT_INTENT }
-
-    /** How many of the script's events are of one of {@code kinds}. */
-    private static long scripted(Kind... kinds) {
-        List<Kind> wanted = List.of(kinds);
-        return IntStream.range(0, EVENTS).filter(i -> wanted.contains(kind(i))).count();
-    }
-
-    private static Kind kind(int i) {
-        return switch (i % 10) {
-            case 7 -> Kind.PAYOUT_PAID;
-            case 8 -> i % 20 == 8 ? Kind.PAYOUT_FAILED : Kind.PAYMENT_INTENT;
-            default -> Kind.CHARGE;
-        };
-    }
-
-    /**
-     * One event a second for six minutes from {@link TestEvents#T0}: charges approved and declined
-     * across brands, countries, currencies, decline codes and Connect accounts, payouts paid and
-     * failed, PaymentIntents; and Stripe's retries, each a redelivery of an event 45 records earlier
-     * that reaches another bridge instance three minutes later, so that originals before the
-     * checkpoint have redeliveries after it.
-     */
-    private List<ProducerRecord<byte[], byte[]>> script() {
-        List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
-        List<String> bodies = new ArrayList<>();
-        for (int i = 0; i < EVENTS; i++) {
-            String body = body(i);
-            bodies.add(body);
-            records.add(topic.record(body, receivedAt(i), "bridge-a"));
-            int retried = i - 45;
-            if (retried >= 0 && retried % 17 == 3) {
-                records.add(topic.record(bodies.get(retried), receivedAt(retried) + 180_000, "bridge-b"));
-            }
-        }
-        return records;
-    }
-
-    private static long receivedAt(int i) {
-        return (T0 + i) * 1000 + 120 + (i * 37L) % 900;
-    }
-
-    private static String body(int i) {
-        long created = T0 + i;
-        String id = "r" + i;
-        String[] country = COUNTRY_CURRENCY[(i / 2) % COUNTRY_CURRENCY.length];
-        String body = switch (kind(i)) {
-            case PAYOUT_PAID -> i % 3 == 0
-                    ? StripeEventSamples.payout("evt_" + id, "payout.paid", "po_" + id, created, created + 1800, 5000 + i,
-                            country[1], "instant")
-                    : StripeEventSamples.payout("evt_" + id, "payout.paid", "po_" + id, created, created + DAY * (1 + i % 3),
-                            5000 + i, country[1], "standard");
-            case PAYOUT_FAILED -> StripeEventSamples.payout("evt_" + id, "payout.failed", "po_" + id, created,
-                    created + 2 * DAY, 5000 + i, country[1], "standard");
-            case PAYMENT_INTENT -> StripeEventSamples.paymentIntent("evt_" + id, "payment_intent.succeeded", "pi_" + id,
-                    created, 1000 + i, country[1]);
-            case CHARGE -> {
-                String brand = BRANDS[(i / 3) % BRANDS.length];
-                if (i % 3 == 1) {
-                    String[] decline = DECLINES[(i / 5) % DECLINES.length];
-                    yield StripeEventSamples.chargeFailed("evt_" + id, "ch_" + id, created, brand, country[0],
-                            1000 + i, country[1], decline[0], decline[1]);
-                }
-                yield StripeEventSamples.chargeSucceeded("evt_" + id, "ch_" + id, created, brand, country[0], 1000 + i,
-                        country[1]);
-            }
-        };
-        return i % 9 == 0 ? TestEvents.forAccount(body, "acct_" + (i % 2 == 0 ? "even" : "odd")) : body;
-    }
 
     /**
      * Passes events through and fails its task once, mid-stream: on source subtask 0, at the first
