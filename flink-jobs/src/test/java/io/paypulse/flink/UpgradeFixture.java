@@ -1,0 +1,241 @@
+package io.paypulse.flink;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.paypulse.flink.config.JobConfig;
+import io.paypulse.flink.model.StripeEvent;
+import io.paypulse.infra.Eventually;
+import io.paypulse.schemas.ClickHouseConfig;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.StateRecoveryOptions;
+import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.io.OutputStreamWriter;
+import java.io.Reader;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.GZIPOutputStream;
+
+/**
+ * What an earlier build of the job left behind when it was stopped with a savepoint in the middle of a
+ * stream, kept under {@code src/test/resources/upgrade-fixtures/<name>/} so that every later build must
+ * carry on from it ({@link SavepointUpgradeITCase}); {@link UpgradeFixtureWriter} writes one.
+ *
+ * <ul>
+ *   <li>{@code savepoint/}: the savepoint, in Flink's canonical format (relocatable, any state backend), each
+ *       file gzipped;</li>
+ *   <li>{@code records.jsonl.gz}: every record of the stream, in topic order, those the job had read
+ *       when it stopped and those it had not;</li>
+ *   <li>{@code rows/<table>.jsonl.gz}: what the job had written to each of its ClickHouse tables by then;</li>
+ *   <li>{@code fixture.properties}: how many records the job had read, the topic's end offsets then, the
+ *       job's settings, and the build and Flink version that wrote it.</li>
+ * </ul>
+ *
+ * The savepoint's Kafka offsets name the topic {@link #TOPIC}: the stream is replayed into a topic of that
+ * name, partitioned as before (the key is the event id), so the offsets point where they did.
+ */
+final class UpgradeFixture {
+
+    static final String TOPIC = "it-upgrade-stripe-events";
+    static final String RESOURCE_ROOT = "upgrade-fixtures";
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String JOB_SETTING = "job.";
+
+    private final Path dir;
+    private final Properties properties;
+
+    private UpgradeFixture(Path dir, Properties properties) {
+        this.dir = dir;
+        this.properties = properties;
+    }
+
+    static UpgradeFixture read(Path dir) throws IOException {
+        Properties properties = new Properties();
+        try (Reader in = Files.newBufferedReader(dir.resolve("fixture.properties"))) {
+            properties.load(in);
+        }
+        return new UpgradeFixture(dir, properties);
+    }
+
+    String name() {
+        return dir.getFileName().toString();
+    }
+
+    /** Records of the stream the job had read when the savepoint was taken. */
+    int recordsBeforeSavepoint() {
+        return Integer.parseInt(properties.getProperty("records_before_savepoint"));
+    }
+
+    List<Long> endOffsetsBeforeSavepoint() {
+        return offsets(properties.getProperty("end_offsets_before_savepoint"));
+    }
+
+    /** The job's settings (environment variables) the savepoint was taken with, to run it on with. */
+    Map<String, String> jobSettings() {
+        Map<String, String> settings = new HashMap<>();
+        for (String key : properties.stringPropertyNames()) {
+            if (key.startsWith(JOB_SETTING)) {
+                settings.put(key.substring(JOB_SETTING.length()), properties.getProperty(key));
+            }
+        }
+        return settings;
+    }
+
+    /** The stream, as records for {@code topic}. */
+    List<ProducerRecord<byte[], byte[]>> records(BridgeTopic topic) throws IOException {
+        List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
+        try (BufferedReader in = gzipReader(dir.resolve("records.jsonl.gz"))) {
+            for (String line = in.readLine(); line != null; line = in.readLine()) {
+                JsonNode record = JSON.readTree(line);
+                RecordHeaders headers = new RecordHeaders();
+                for (JsonNode header : record.path("headers")) {
+                    headers.add(header.path("key").asText(), BridgeTopic.utf8(header.path("value").asText()));
+                }
+                records.add(new ProducerRecord<>(topic.name(), null, BridgeTopic.utf8(record.path("key").asText()),
+                        BridgeTopic.utf8(record.path("value").asText()), headers));
+            }
+        }
+        return records;
+    }
+
+    /** The rows the job had written to {@code table}, in ClickHouse's {@code JSONEachRow}. */
+    byte[] rows(String table) throws IOException {
+        try (GZIPInputStream in = new GZIPInputStream(Files.newInputStream(dir.resolve("rows").resolve(table + ".jsonl.gz")))) {
+            return in.readAllBytes();
+        }
+    }
+
+    /**
+     * Starts the job as {@link PaymentHealthRunner#define} builds it, reading {@code source}, writing to
+     * {@code clickHouse}, with parallelism 2 and checkpoints every 200 ms; from {@code savepoint} if not null.
+     */
+    static JobClient start(JobConfig config, ClickHouseConfig clickHouse, KafkaSource<StripeEvent> source,
+                           Path savepoint) throws Exception {
+        Configuration conf = PaymentHealthRunner.flinkConfiguration(config);
+        if (savepoint != null) {
+            conf.set(StateRecoveryOptions.SAVEPOINT_PATH, savepoint.toUri().toString());
+        }
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
+        env.setParallelism(2);
+        PaymentHealthRunner.define(env, config, clickHouse, source);
+        return env.executeAsync("payment-health-upgrade-test");
+    }
+
+    /**
+     * Waits until {@code job} has committed {@code offsets} for {@code group}: it has read that far and
+     * checkpointed it. A job that ends meanwhile (one that cannot restore its savepoint fails at once) ends the
+     * wait with its failure.
+     */
+    static void awaitCommitted(JobClient job, BridgeTopic topic, String group, List<Long> offsets, Duration deadline)
+            throws Exception {
+        Eventually.until("the job has read and checkpointed the topic up to offsets " + offsets, deadline, () -> {
+            if (job.getJobExecutionResult().isDone()) {
+                job.getJobExecutionResult().get();
+                throw new AssertionError("the job ended before it had read the topic up to offsets " + offsets);
+            }
+            return topic.committedOffsets(group).equals(offsets);
+        });
+    }
+
+    /** Writes {@code fixture.properties}, {@code records.jsonl.gz} and {@code rows/} to {@code dir}. */
+    static void write(Path dir, Properties properties, List<ProducerRecord<byte[], byte[]>> records,
+                      Map<String, byte[]> rowsByTable) throws IOException {
+        Files.createDirectories(dir.resolve("rows"));
+        try (Writer out = Files.newBufferedWriter(dir.resolve("fixture.properties"))) {
+            properties.store(out, "written by UpgradeFixtureWriter; see UpgradeFixture");
+        }
+        try (Writer out = new OutputStreamWriter(gzip(dir.resolve("records.jsonl.gz")), StandardCharsets.UTF_8)) {
+            for (ProducerRecord<byte[], byte[]> record : records) {
+                ObjectNode line = JSON.createObjectNode();
+                line.put("key", new String(record.key(), StandardCharsets.UTF_8));
+                var headers = line.putArray("headers");
+                for (Header header : record.headers()) {
+                    headers.addObject().put("key", header.key()).put("value", new String(header.value(), StandardCharsets.UTF_8));
+                }
+                line.put("value", new String(record.value(), StandardCharsets.UTF_8));
+                out.write(JSON.writeValueAsString(line));
+                out.write('\n');
+            }
+        }
+        for (Map.Entry<String, byte[]> table : rowsByTable.entrySet()) {
+            try (OutputStream out = gzip(dir.resolve("rows").resolve(table.getKey() + ".jsonl.gz"))) {
+                out.write(table.getValue());
+            }
+        }
+    }
+
+    static String jobSettingKey(String variable) {
+        return JOB_SETTING + variable;
+    }
+
+    static String offsetsText(List<Long> offsets) {
+        return offsets.stream().map(String::valueOf).collect(Collectors.joining(","));
+    }
+
+    /**
+     * Keeps the savepoint directory {@code savepoint} in fixture {@code dir}, each file gzipped: a savepoint of
+     * this size holds its state in {@code _metadata}, mostly the detectors' doubles, and shrinks twentyfold.
+     */
+    static void storeSavepoint(Path savepoint, Path dir) throws IOException {
+        try (Stream<Path> files = Files.walk(savepoint)) {
+            for (Path file : files.filter(Files::isRegularFile).toList()) {
+                Path target = dir.resolve("savepoint").resolve(savepoint.relativize(file) + ".gz");
+                Files.createDirectories(target.getParent());
+                try (OutputStream out = gzip(target)) {
+                    Files.copy(file, out);
+                }
+            }
+        }
+    }
+
+    /** Unpacks the savepoint into the directory {@code to}, for Flink to restore from; returns {@code to}. */
+    Path unpackSavepoint(Path to) throws IOException {
+        Path stored = dir.resolve("savepoint");
+        try (Stream<Path> files = Files.walk(stored)) {
+            for (Path file : files.filter(Files::isRegularFile).toList()) {
+                String name = stored.relativize(file).toString();
+                Path target = to.resolve(name.substring(0, name.length() - ".gz".length()));
+                Files.createDirectories(target.getParent());
+                try (GZIPInputStream in = new GZIPInputStream(Files.newInputStream(file))) {
+                    Files.copy(in, target);
+                }
+            }
+        }
+        return to;
+    }
+
+    private static List<Long> offsets(String text) {
+        return Arrays.stream(text.split(",")).map(String::strip).map(Long::valueOf).toList();
+    }
+
+    private static BufferedReader gzipReader(Path file) throws IOException {
+        return new BufferedReader(new InputStreamReader(new GZIPInputStream(Files.newInputStream(file)), StandardCharsets.UTF_8));
+    }
+
+    private static OutputStream gzip(Path file) throws IOException {
+        return new GZIPOutputStream(Files.newOutputStream(file));
+    }
+}
