@@ -10,8 +10,10 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import java.io.IOException;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -33,7 +35,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * reads on from the savepoint's offsets, still knows the event ids seen before it, and finishes the windows it
  * held, so that ClickHouse ends with exactly the rows of one run of this build that never stopped. A renamed
  * uid or state, a changed state type, or a new Flink version that cannot read the old state fails here, not on
- * a production upgrade.
+ * a production upgrade. Each is also restored scaled in from two subtasks to one.
  */
 class SavepointUpgradeITCase {
 
@@ -45,15 +47,22 @@ class SavepointUpgradeITCase {
     // A hang guard, not a measure: generous for a loaded 2-core machine.
     private static final Duration JOB_DEADLINE = Duration.ofSeconds(120);
 
-    static Stream<String> fixtures() throws URISyntaxException, java.io.IOException {
+    /**
+     * Each fixture, restored at the parallelism it was taken with ({@link UpgradeFixture#PARALLELISM}) and scaled
+     * in to one, which redistributes the keyed state, the Kafka splits and the lateness gate's union state.
+     */
+    static Stream<Arguments> fixtures() throws URISyntaxException, IOException {
         try (Stream<Path> dirs = Files.list(fixtureRoot())) {
-            return dirs.filter(Files::isDirectory).map(dir -> dir.getFileName().toString()).sorted().toList().stream();
+            return dirs.filter(Files::isDirectory).map(dir -> dir.getFileName().toString()).sorted()
+                    .flatMap(name -> Stream.of(Arguments.of(name, UpgradeFixture.PARALLELISM), Arguments.of(name, 1)))
+                    .toList().stream();
         }
     }
 
-    @ParameterizedTest(name = "savepoint {0}")
+    @ParameterizedTest(name = "savepoint {0} at parallelism {1}")
     @MethodSource("fixtures")
-    void theJobCarriesOnFromASavepointOfAnEarlierBuildAsIfItHadNeverStopped(String name, @TempDir Path tmp) throws Exception {
+    void theJobCarriesOnFromASavepointOfAnEarlierBuildAsIfItHadNeverStopped(String name, int parallelism,
+                                                                             @TempDir Path tmp) throws Exception {
         UpgradeFixture fixture = UpgradeFixture.read(fixtureRoot().resolve(name));
         try (BridgeTopic topic = BridgeTopic.recreate(UpgradeFixture.TOPIC);
              PaymentHealthDatabase clean = PaymentHealthDatabase.migrated("it_upgrade_clean");
@@ -67,7 +76,8 @@ class SavepointUpgradeITCase {
 
             Map<String, String> settings = fixture.jobSettings();
             JobConfig cleanConfig = topic.jobConfig("clean", settings);
-            JobClient cleanRun = UpgradeFixture.start(cleanConfig, clean.config(), BridgeTopic.boundedSource(cleanConfig), null);
+            JobClient cleanRun = UpgradeFixture.start(cleanConfig, clean.config(), BridgeTopic.boundedSource(cleanConfig), null,
+                    UpgradeFixture.PARALLELISM);
             JobCluster.awaitEnd(cleanRun, JOB_DEADLINE);
 
             // ClickHouse holds what the old build wrote; this build carries on from its savepoint with the production
@@ -80,7 +90,7 @@ class SavepointUpgradeITCase {
             Path savepoint = fixture.unpackSavepoint(tmp.resolve("savepoint"));
             JobConfig upgradedConfig = topic.jobConfig("upgraded", settings);
             JobClient upgradedRun = UpgradeFixture.start(upgradedConfig, upgraded.config(),
-                    PaymentHealthJob.kafkaSource(upgradedConfig), savepoint);
+                    PaymentHealthJob.kafkaSource(upgradedConfig), savepoint, parallelism);
             UpgradeFixture.awaitCommitted(upgradedRun, topic, upgradedConfig.consumerGroupId(), topic.endOffsets(),
                     JOB_DEADLINE);
             upgradedRun.stopWithSavepoint(true, tmp.resolve("drained").toUri().toString(), SavepointFormatType.CANONICAL)

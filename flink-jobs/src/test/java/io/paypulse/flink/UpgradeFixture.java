@@ -60,6 +60,8 @@ final class UpgradeFixture {
 
     static final String TOPIC = "it-upgrade-stripe-events";
     static final String RESOURCE_ROOT = "upgrade-fixtures";
+    /** The parallelism the job runs with when it writes a fixture. */
+    static final int PARALLELISM = 2;
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String JOB_SETTING = "job.";
@@ -130,16 +132,16 @@ final class UpgradeFixture {
 
     /**
      * Starts the job as {@link PaymentHealthRunner#define} builds it, reading {@code source}, writing to
-     * {@code clickHouse}, with parallelism 2 and checkpoints every 200 ms; from {@code savepoint} if not null.
+     * {@code clickHouse}, with the given parallelism; from {@code savepoint} if not null.
      */
     static JobClient start(JobConfig config, ClickHouseConfig clickHouse, KafkaSource<StripeEvent> source,
-                           Path savepoint) throws Exception {
+                           Path savepoint, int parallelism) throws Exception {
         Configuration conf = PaymentHealthRunner.flinkConfiguration(config);
         if (savepoint != null) {
             conf.set(StateRecoveryOptions.SAVEPOINT_PATH, savepoint.toUri().toString());
         }
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
-        env.setParallelism(2);
+        env.setParallelism(parallelism);
         PaymentHealthRunner.define(env, config, clickHouse, source);
         return env.executeAsync("payment-health-upgrade-test");
     }

@@ -79,7 +79,8 @@ public final class UpgradeFixtureWriter {
             // The production source, unbounded: a bounded KafkaSource restored from a savepoint never finishes
             // (FLINK-31006), so the test drains the restored job instead.
             JobConfig config = topic.jobConfig("fixture", SETTINGS);
-            JobClient job = UpgradeFixture.start(config, db.config(), PaymentHealthJob.kafkaSource(config), null);
+            JobClient job = UpgradeFixture.start(config, db.config(), PaymentHealthJob.kafkaSource(config), null,
+                    UpgradeFixture.PARALLELISM);
             UpgradeFixture.awaitCommitted(job, topic, config.consumerGroupId(), endBefore, DEADLINE);
             Path savepoints = Files.createTempDirectory("upgrade-fixture-savepoints");
             String savepoint = job.stopWithSavepoint(false, savepoints.toUri().toString(), SavepointFormatType.CANONICAL)
