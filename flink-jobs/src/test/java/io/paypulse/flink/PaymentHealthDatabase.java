@@ -4,13 +4,6 @@ import io.paypulse.infra.SharedInfra;
 import io.paypulse.schemas.ClickHouseConfig;
 import io.paypulse.schemas.ClickHouseMigrator;
 
-import java.io.IOException;
-import java.net.URI;
-import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -29,8 +22,6 @@ public final class PaymentHealthDatabase implements AutoCloseable {
     /** Every table the job writes. */
     static final List<String> JOB_TABLES = List.of("stripe_events", "payment_attempts", "decline_rates_1m",
             "webhook_latency_1m", "settlement_times_1m", "late_events", "payouts");
-
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     private final ClickHouseConfig config;
 
@@ -90,33 +81,6 @@ public final class PaymentHealthDatabase implements AutoCloseable {
         try (Connection c = connect(); Statement s = c.createStatement()) {
             s.execute(resolve(sql));
         }
-    }
-
-    /** Every row of {@code table} as stored, not merged, in ClickHouse's {@code JSONEachRow} format. */
-    byte[] export(String table) throws IOException, InterruptedException {
-        return http("SELECT * FROM " + config.database() + "." + table + " ORDER BY ALL FORMAT JSONEachRow",
-                new byte[0]);
-    }
-
-    /** Inserts {@code rows}, in the format {@link #export} gives, into {@code table}. */
-    void load(String table, byte[] rows) throws IOException, InterruptedException {
-        http("INSERT INTO " + config.database() + "." + table + " FORMAT JSONEachRow", rows);
-    }
-
-    /** Runs {@code query} over ClickHouse's HTTP interface with {@code data} as the body after it; returns the answer. */
-    private byte[] http(String query, byte[] data) throws IOException, InterruptedException {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(config.url() + "/?query="
-                        + URLEncoder.encode(query, StandardCharsets.UTF_8)))
-                .header("X-ClickHouse-User", config.user())
-                .header("X-ClickHouse-Key", config.password())
-                .POST(HttpRequest.BodyPublishers.ofByteArray(data))
-                .build();
-        HttpResponse<byte[]> response = HTTP.send(request, HttpResponse.BodyHandlers.ofByteArray());
-        if (response.statusCode() != 200) {
-            throw new IOException("ClickHouse answered " + response.statusCode() + " to " + query + ": "
-                    + new String(response.body(), StandardCharsets.UTF_8));
-        }
-        return response.body();
     }
 
     @Override

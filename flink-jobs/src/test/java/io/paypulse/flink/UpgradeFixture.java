@@ -8,6 +8,7 @@ import io.paypulse.flink.model.StripeEvent;
 import io.paypulse.infra.Eventually;
 import io.paypulse.schemas.ClickHouseConfig;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.core.execution.JobClient;
@@ -29,10 +30,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import java.util.zip.GZIPInputStream;
@@ -48,7 +51,6 @@ import java.util.zip.GZIPOutputStream;
  *       file gzipped;</li>
  *   <li>{@code records.jsonl.gz}: every record of the stream, in topic order, those the job had read
  *       when it stopped and those it had not;</li>
- *   <li>{@code rows/<table>.jsonl.gz}: what the job had written to each of its ClickHouse tables by then;</li>
  *   <li>{@code fixture.properties}: how many records the job had read, the topic's end offsets then, the
  *       job's settings, and the build and Flink version that wrote it.</li>
  * </ul>
@@ -123,20 +125,15 @@ final class UpgradeFixture {
         return records;
     }
 
-    /** The rows the job had written to {@code table}, in ClickHouse's {@code JSONEachRow}. */
-    byte[] rows(String table) throws IOException {
-        try (GZIPInputStream in = new GZIPInputStream(Files.newInputStream(dir.resolve("rows").resolve(table + ".jsonl.gz")))) {
-            return in.readAllBytes();
-        }
-    }
-
     /**
      * Starts the job as {@link PaymentHealthRunner#define} builds it, reading {@code source}, writing to
-     * {@code clickHouse}, with the given parallelism; from {@code savepoint} if not null.
+     * {@code clickHouse}, with the given parallelism; from {@code savepoint} if not null. Without restarts: state
+     * that cannot be read fails a task, and the production strategy would restart it forever.
      */
     static JobClient start(JobConfig config, ClickHouseConfig clickHouse, KafkaSource<StripeEvent> source,
                            Path savepoint, int parallelism) throws Exception {
         Configuration conf = PaymentHealthRunner.flinkConfiguration(config);
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
         if (savepoint != null) {
             conf.set(StateRecoveryOptions.SAVEPOINT_PATH, savepoint.toUri().toString());
         }
@@ -162,10 +159,15 @@ final class UpgradeFixture {
         });
     }
 
-    /** Writes {@code fixture.properties}, {@code records.jsonl.gz} and {@code rows/} to {@code dir}. */
-    static void write(Path dir, Properties properties, List<ProducerRecord<byte[], byte[]>> records,
-                      Map<String, byte[]> rowsByTable) throws IOException {
-        Files.createDirectories(dir.resolve("rows"));
+    /** Cancels {@code job} unless it is null or has ended. */
+    static void cancelIfRunning(JobClient job) throws Exception {
+        if (job != null && !job.getJobExecutionResult().isDone()) {
+            job.cancel().get(30, TimeUnit.SECONDS);
+        }
+    }
+
+    /** Writes {@code fixture.properties} and {@code records.jsonl.gz} to {@code dir}. */
+    static void write(Path dir, Properties properties, List<ProducerRecord<byte[], byte[]>> records) throws IOException {
         try (Writer out = Files.newBufferedWriter(dir.resolve("fixture.properties"))) {
             properties.store(out, "written by UpgradeFixtureWriter; see UpgradeFixture");
         }
@@ -180,11 +182,6 @@ final class UpgradeFixture {
                 line.put("value", new String(record.value(), StandardCharsets.UTF_8));
                 out.write(JSON.writeValueAsString(line));
                 out.write('\n');
-            }
-        }
-        for (Map.Entry<String, byte[]> table : rowsByTable.entrySet()) {
-            try (OutputStream out = gzip(dir.resolve("rows").resolve(table.getKey() + ".jsonl.gz"))) {
-                out.write(table.getValue());
             }
         }
     }
@@ -202,6 +199,7 @@ final class UpgradeFixture {
      * this size holds its state in {@code _metadata}, mostly the detectors' doubles, and shrinks twentyfold.
      */
     static void storeSavepoint(Path savepoint, Path dir) throws IOException {
+        Files.createDirectories(dir);
         try (Stream<Path> files = Files.walk(savepoint)) {
             for (Path file : files.filter(Files::isRegularFile).toList()) {
                 Path target = dir.resolve("savepoint").resolve(savepoint.relativize(file) + ".gz");
@@ -227,6 +225,14 @@ final class UpgradeFixture {
             }
         }
         return to;
+    }
+
+    static void deleteTree(Path tree) throws IOException {
+        try (Stream<Path> paths = Files.walk(tree)) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(path);
+            }
+        }
     }
 
     private static List<Long> offsets(String text) {

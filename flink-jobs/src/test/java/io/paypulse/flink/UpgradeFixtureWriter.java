@@ -13,16 +13,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 /**
  * Writes an {@link UpgradeFixture}: runs this build's job over the first half of {@link ScriptedTraffic},
- * stops it with a savepoint (not drained, so windows stay open in it), and keeps the savepoint, the stream
- * and the rows written so far. Run it when a release changes the job's state or topology, so that
+ * stops it with a savepoint (not drained, so windows stay open in it), and keeps the savepoint and the
+ * stream. Run it when a release changes the job's state or topology, so that
  * {@link SavepointUpgradeITCase} holds every later build to restoring what this one wrote
  * (docs/payment-health-job.md, "Upgrades"):
  *
@@ -63,12 +63,23 @@ public final class UpgradeFixtureWriter {
             System.err.println(out + " exists: a fixture is never rewritten (later builds are held to it); name a new one");
             System.exit(2);
         }
-        write(out);
+        try {
+            write(out);
+        } catch (Exception | AssertionError e) {
+            e.printStackTrace();
+            System.exit(1);
+        }
         System.out.println("wrote " + out);
+        // The local Kafka and ClickHouse stop with the JVM.
         System.exit(0);
     }
 
+    /** Writes the fixture into a staging directory beside {@code out}, moved into place once it is whole. */
     private static void write(Path out) throws Exception {
+        Files.createDirectories(out.getParent());
+        Path staging = Files.createTempDirectory(out.getParent(), "." + out.getFileName() + "-");
+        Path savepoints = Files.createTempDirectory("upgrade-fixture-savepoints");
+        JobClient job = null;
         try (BridgeTopic topic = BridgeTopic.recreate(UpgradeFixture.TOPIC);
              PaymentHealthDatabase db = PaymentHealthDatabase.migrated("upgrade_fixture")) {
             List<ProducerRecord<byte[], byte[]>> records = ScriptedTraffic.records(topic);
@@ -78,27 +89,30 @@ public final class UpgradeFixtureWriter {
 
             // The production source, unbounded: a bounded KafkaSource restored from a savepoint never finishes
             // (FLINK-31006), so the test drains the restored job instead.
-            JobConfig config = topic.jobConfig("fixture", SETTINGS);
-            JobClient job = UpgradeFixture.start(config, db.config(), PaymentHealthJob.kafkaSource(config), null,
+            JobConfig config = topic.jobConfig("fixture-" + UUID.randomUUID(), SETTINGS);
+            job = UpgradeFixture.start(config, db.config(), PaymentHealthJob.kafkaSource(config), null,
                     UpgradeFixture.PARALLELISM);
             UpgradeFixture.awaitCommitted(job, topic, config.consumerGroupId(), endBefore, DEADLINE);
-            Path savepoints = Files.createTempDirectory("upgrade-fixture-savepoints");
             String savepoint = job.stopWithSavepoint(false, savepoints.toUri().toString(), SavepointFormatType.CANONICAL)
                     .get(DEADLINE.toSeconds(), TimeUnit.SECONDS);
-            UpgradeFixture.storeSavepoint(Path.of(URI.create(savepoint)), out);
+            UpgradeFixture.storeSavepoint(Path.of(URI.create(savepoint)), staging);
 
-            Map<String, byte[]> rows = new LinkedHashMap<>();
-            for (String table : PaymentHealthDatabase.JOB_TABLES) {
-                rows.put(table, db.export(table));
-            }
             Properties properties = new Properties();
             properties.setProperty("written_by", gitRevision());
             properties.setProperty("written_at", Instant.now().toString());
             properties.setProperty("flink_version", EnvironmentInformation.getVersion());
+            properties.setProperty("parallelism", Integer.toString(UpgradeFixture.PARALLELISM));
             properties.setProperty("records_before_savepoint", Integer.toString(before));
             properties.setProperty("end_offsets_before_savepoint", UpgradeFixture.offsetsText(endBefore));
             SETTINGS.forEach((name, value) -> properties.setProperty(UpgradeFixture.jobSettingKey(name), value));
-            UpgradeFixture.write(out, properties, records, rows);
+            UpgradeFixture.write(staging, properties, records);
+            Files.move(staging, out);
+        } finally {
+            UpgradeFixture.cancelIfRunning(job);
+            UpgradeFixture.deleteTree(savepoints);
+            if (Files.exists(staging)) {
+                UpgradeFixture.deleteTree(staging);
+            }
         }
     }
 
