@@ -64,6 +64,11 @@ final class BridgeTopic implements AutoCloseable {
         return provisioned(servers(), prefix + "-" + UUID.randomUUID());
     }
 
+    /** As {@link #create}, on the broker at {@code servers}. */
+    static BridgeTopic createOn(String servers, String prefix) {
+        return provisioned(servers, prefix + "-" + UUID.randomUUID());
+    }
+
     private static String servers() {
         String configured = System.getenv(JobConfig.ENV_KAFKA_BOOTSTRAP_SERVERS);
         return configured != null && !configured.isBlank() ? configured : SharedInfra.kafka().bootstrapServers();
