@@ -20,6 +20,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -37,7 +38,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * reads on from the savepoint's offsets, still knows the event ids seen before it, and finishes the windows it
  * held: every row it writes is the row one run of this build that never stopped writes for that key. A renamed
  * uid or state, a changed state type, or a new Flink version that cannot read the old state fails here, not on
- * a production upgrade. Each is also restored scaled in from two subtasks to one.
+ * a production upgrade. Each is also restored at another parallelism than it was taken with.
  */
 class SavepointUpgradeITCase {
 
@@ -50,17 +51,21 @@ class SavepointUpgradeITCase {
     private static final Duration JOB_DEADLINE = Duration.ofSeconds(120);
 
     /**
-     * Each fixture, restored at the parallelism it was taken with ({@link UpgradeFixture#PARALLELISM}) and scaled
-     * in to one, which redistributes the keyed state, the Kafka splits and the lateness gate's union state.
+     * Each fixture, restored at the parallelism it was taken with and rescaled (to 1, or from 1 to 2), which
+     * redistributes the keyed state, the Kafka splits and the lateness gate's union state.
      */
     static Stream<Arguments> fixtures() throws URISyntaxException, IOException {
+        List<Arguments> cases = new ArrayList<>();
         try (Stream<Path> dirs = Files.list(fixtureRoot())) {
             // A name starting with '.' is UpgradeFixtureWriter's staging directory, not a fixture.
-            return dirs.filter(Files::isDirectory).map(dir -> dir.getFileName().toString())
-                    .filter(name -> !name.startsWith(".")).sorted()
-                    .flatMap(name -> Stream.of(Arguments.of(name, UpgradeFixture.PARALLELISM), Arguments.of(name, 1)))
-                    .toList().stream();
+            for (Path dir : dirs.filter(Files::isDirectory).filter(d -> !d.getFileName().toString().startsWith("."))
+                    .sorted().toList()) {
+                int taken = UpgradeFixture.read(dir).parallelism();
+                cases.add(Arguments.of(dir.getFileName().toString(), taken));
+                cases.add(Arguments.of(dir.getFileName().toString(), taken > 1 ? 1 : 2));
+            }
         }
+        return cases.stream();
     }
 
     @ParameterizedTest(name = "savepoint {0} at parallelism {1}")
@@ -84,7 +89,7 @@ class SavepointUpgradeITCase {
             Map<String, String> settings = fixture.jobSettings();
             JobConfig cleanConfig = topic.jobConfig("clean-" + UUID.randomUUID(), settings);
             cleanRun = UpgradeFixture.start(cleanConfig, clean.config(), BridgeTopic.boundedSource(cleanConfig), null,
-                    UpgradeFixture.PARALLELISM);
+                    fixture.parallelism());
             JobCluster.awaitEnd(cleanRun, JOB_DEADLINE);
 
             // This build carries on from the savepoint with the production source. Once it has read and checkpointed

@@ -62,7 +62,7 @@ final class UpgradeFixture {
 
     static final String TOPIC = "it-upgrade-stripe-events";
     static final String RESOURCE_ROOT = "upgrade-fixtures";
-    /** The parallelism the job runs with when it writes a fixture. */
+    /** The parallelism the job runs with when {@link UpgradeFixtureWriter} writes a fixture. */
     static final int PARALLELISM = 2;
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -86,6 +86,11 @@ final class UpgradeFixture {
 
     String name() {
         return dir.getFileName().toString();
+    }
+
+    /** The parallelism of the job that took the savepoint (2 for fixtures that predate the property). */
+    int parallelism() {
+        return Integer.parseInt(properties.getProperty("parallelism", "2"));
     }
 
     /** Records of the stream the job had read when the savepoint was taken. */

@@ -54,17 +54,19 @@ public final class UpgradeFixtureWriter {
     }
 
     public static void main(String[] args) throws Exception {
-        if (args.length != 1) {
-            System.err.println("usage: UpgradeFixtureWriter <new fixture directory>");
+        if (args.length < 1 || args.length > 2 || (args.length == 2 && !args[1].matches("[12]"))) {
+            System.err.println("usage: UpgradeFixtureWriter <new fixture directory> [parallelism: 1 or 2, the test cluster's "
+                    + "slots; default " + UpgradeFixture.PARALLELISM + "]");
             System.exit(2);
         }
+        int parallelism = args.length == 2 ? Integer.parseInt(args[1]) : UpgradeFixture.PARALLELISM;
         Path out = Path.of(args[0]).toAbsolutePath();
         if (Files.exists(out)) {
             System.err.println(out + " exists: a fixture is never rewritten (later builds are held to it); name a new one");
             System.exit(2);
         }
         try {
-            write(out);
+            write(out, parallelism);
         } catch (Exception | AssertionError e) {
             e.printStackTrace();
             System.exit(1);
@@ -75,7 +77,7 @@ public final class UpgradeFixtureWriter {
     }
 
     /** Writes the fixture into a staging directory beside {@code out}, moved into place once it is whole. */
-    private static void write(Path out) throws Exception {
+    private static void write(Path out, int parallelism) throws Exception {
         Files.createDirectories(out.getParent());
         Path staging = Files.createTempDirectory(out.getParent(), "." + out.getFileName() + "-");
         Path savepoints = Files.createTempDirectory("upgrade-fixture-savepoints");
@@ -91,7 +93,7 @@ public final class UpgradeFixtureWriter {
             // (FLINK-31006), so the test drains the restored job instead.
             JobConfig config = topic.jobConfig("fixture-" + UUID.randomUUID(), SETTINGS);
             job = UpgradeFixture.start(config, db.config(), PaymentHealthJob.kafkaSource(config), null,
-                    UpgradeFixture.PARALLELISM);
+                    parallelism);
             UpgradeFixture.awaitCommitted(job, topic, config.consumerGroupId(), endBefore, DEADLINE);
             String savepoint = job.stopWithSavepoint(false, savepoints.toUri().toString(), SavepointFormatType.CANONICAL)
                     .get(DEADLINE.toSeconds(), TimeUnit.SECONDS);
@@ -101,7 +103,7 @@ public final class UpgradeFixtureWriter {
             properties.setProperty("written_by", gitRevision());
             properties.setProperty("written_at", Instant.now().toString());
             properties.setProperty("flink_version", EnvironmentInformation.getVersion());
-            properties.setProperty("parallelism", Integer.toString(UpgradeFixture.PARALLELISM));
+            properties.setProperty("parallelism", Integer.toString(parallelism));
             properties.setProperty("records_before_savepoint", Integer.toString(before));
             properties.setProperty("end_offsets_before_savepoint", UpgradeFixture.offsetsText(endBefore));
             SETTINGS.forEach((name, value) -> properties.setProperty(UpgradeFixture.jobSettingKey(name), value));
