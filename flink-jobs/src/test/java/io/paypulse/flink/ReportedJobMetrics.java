@@ -1,9 +1,15 @@
 package io.paypulse.flink;
 
+import io.paypulse.infra.Eventually;
 import org.apache.flink.api.common.JobID;
+import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Gauge;
 import org.apache.flink.runtime.testutils.InMemoryReporter;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
 
 /** A finished job's metrics as a MiniCluster's {@link InMemoryReporter} (with retained metrics) kept them. */
 final class ReportedJobMetrics {
@@ -23,6 +29,44 @@ final class ReportedJobMetrics {
             }
         }
         return sum;
+    }
+
+    /** Records the Kafka sources of {@code job} have read so far, over all subtasks ({@code numRecordsIn}). */
+    static long kafkaRecordsRead(InMemoryReporter reporter, JobID job) {
+        Map<String, Long> bySubtask = new HashMap<>();
+        for (var group : reporter.getMetricsByGroup().entrySet()) {
+            Map<String, String> variables = group.getKey().getAllVariables();
+            if (job.toString().equals(variables.get("<job_id>"))
+                    && String.valueOf(variables.get("<operator_name>")).startsWith("Source: Kafka")
+                    && group.getValue().get("numRecordsIn") instanceof Counter counter) {
+                // The same counter may be reachable through more than one group of the subtask.
+                bySubtask.merge(variables.get("<operator_name>") + "#" + variables.get("<subtask_index>"),
+                        counter.getCount(), Math::max);
+            }
+        }
+        return bySubtask.values().stream().mapToLong(Long::longValue).sum();
+    }
+
+    /**
+     * Waits until the Kafka sources of {@code job} have read {@code records} records. A job that ends meanwhile ends
+     * the wait with its failure.
+     */
+    static void awaitKafkaRecordsRead(InMemoryReporter reporter, JobClient job, long records, Duration deadline)
+            throws Exception {
+        Eventually.until("the job has read " + records + " records from Kafka", deadline, () -> {
+            if (job.getJobExecutionResult().isDone()) {
+                job.getJobExecutionResult().get();
+                throw new AssertionError("the job ended before it had read " + records + " records from Kafka");
+            }
+            return kafkaRecordsRead(reporter, job.getJobID()) >= records;
+        });
+    }
+
+    /** Checkpoints of {@code job} completed so far ({@code numberOfCompletedCheckpoints}); 0 before the first report. */
+    static long completedCheckpoints(InMemoryReporter reporter, JobID job) {
+        return reporter.findMetric(job, "numberOfCompletedCheckpoints")
+                .map(metric -> ((Number) ((Gauge<?>) metric).getValue()).longValue())
+                .orElse(0L);
     }
 
     /** How often the JobManager restarted {@code job} ({@code numRestarts}). */

@@ -7,6 +7,7 @@ import io.paypulse.flink.config.JobConfig;
 import io.paypulse.flink.model.StripeEvent;
 import io.paypulse.infra.Eventually;
 import io.paypulse.schemas.ClickHouseConfig;
+import io.paypulse.schemas.EnvelopeHeaders;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.configuration.StateRecoveryOptions;
@@ -52,7 +53,8 @@ import java.util.zip.GZIPOutputStream;
  *   <li>{@code records.jsonl.gz}: every record of the stream, in topic order, those the job had read
  *       when it stopped and those it had not;</li>
  *   <li>{@code fixture.properties}: how many records the job had read, the topic's end offsets then, the
- *       job's settings, and the build and Flink version that wrote it.</li>
+ *       parallelism and settings of the job, the ids of the events after the savepoint that are too late for
+ *       their window, and the build and Flink version that wrote it.</li>
  * </ul>
  *
  * The savepoint's Kafka offsets name the topic {@link #TOPIC}: the stream is replayed into a topic of that
@@ -91,6 +93,15 @@ final class UpgradeFixture {
     /** The parallelism of the job that took the savepoint (2 for fixtures that predate the property). */
     int parallelism() {
         return Integer.parseInt(properties.getProperty("parallelism", "2"));
+    }
+
+    /**
+     * Ids of the events in the stream that arrive after their window was closed for good (to {@code late_events}):
+     * none for fixtures that predate the property.
+     */
+    List<String> lateEventIds() {
+        String ids = properties.getProperty("late_event_ids", "");
+        return ids.isBlank() ? List.of() : List.of(ids.split(","));
     }
 
     /** Records of the stream the job had read when the savepoint was taken. */
@@ -162,6 +173,31 @@ final class UpgradeFixture {
             }
             return topic.committedOffsets(group).equals(offsets);
         });
+    }
+
+    /**
+     * Waits until the job writing to {@code db} has closed the decline-rate window two minutes before the newest
+     * {@code created} among {@code records}: its watermark, and so the lateness gate's, has passed the start of the
+     * minute before. Then an event for a window that closed earlier than that is too late whenever it is read.
+     */
+    static void awaitWatermarkBehind(JobClient job, PaymentHealthDatabase db, List<ProducerRecord<byte[], byte[]>> records,
+                                     Duration deadline) throws Exception {
+        long newest = records.stream().mapToLong(UpgradeFixture::created).max().orElseThrow();
+        long closed = newest / 60 * 60 - 120;
+        Eventually.until("the window from " + closed + " closed", deadline, () -> {
+            if (job.getJobExecutionResult().isDone()) {
+                job.getJobExecutionResult().get();
+                throw new AssertionError("the job ended before the window from " + closed + " closed");
+            }
+            return db.rows("SELECT count() FROM {db}.decline_rates_1m FINAL WHERE dimension_set = 'all'"
+                    + " AND window_start = toDateTime(" + closed + ", 'UTC')").equals(List.of("1"));
+        });
+    }
+
+    /** The event's {@code created} (epoch seconds) from the record's envelope. */
+    static long created(ProducerRecord<byte[], byte[]> record) {
+        return Long.parseLong(new String(record.headers().lastHeader(EnvelopeHeaders.EVENT_CREATED).value(),
+                StandardCharsets.UTF_8));
     }
 
     /** Cancels {@code job} unless it is null or has ended. */

@@ -1,6 +1,8 @@
 package io.paypulse.flink;
 
 import io.paypulse.flink.config.JobConfig;
+import io.paypulse.infra.stripe.StripeEventSamples;
+import io.paypulse.schemas.EnvelopeHeaders;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.runtime.util.EnvironmentInformation;
@@ -13,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -41,14 +44,17 @@ public final class UpgradeFixtureWriter {
 
     /**
      * The job's settings: out-of-orderness far below the script's six minutes, so windows fire while the stream
-     * runs and the savepoint holds both fired and open windows; and event ids remembered for a hundred years, so
+     * runs and the savepoint holds both fired and open windows; 30 s of allowed lateness, so the stream's first
+     * minute is closed for good by the savepoint; and event ids remembered for a hundred years, so
      * that the savepoint's dedup flags, stamped with the time it was taken, still hold when a later build
      * restores it (in production the 72 h default outlasts any upgrade).
      */
     private static final Map<String, String> SETTINGS = Map.of(
             JobConfig.ENV_OUT_OF_ORDERNESS, "5s",
+            JobConfig.ENV_ALLOWED_LATENESS, "30s",
             JobConfig.ENV_CHECKPOINT_INTERVAL, "200ms",
             JobConfig.ENV_DEDUP_RETENTION, "36500d");
+    private static final String LATE_EVENT = "evt_late_after_savepoint";
 
     private UpgradeFixtureWriter() {
     }
@@ -84,8 +90,14 @@ public final class UpgradeFixtureWriter {
         JobClient job = null;
         try (BridgeTopic topic = BridgeTopic.recreate(UpgradeFixture.TOPIC);
              PaymentHealthDatabase db = PaymentHealthDatabase.migrated("upgrade_fixture")) {
-            List<ProducerRecord<byte[], byte[]>> records = ScriptedTraffic.records(topic);
+            List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>(ScriptedTraffic.records(topic));
             int before = records.size() / 2;
+            // The first record after the savepoint is a charge for the stream's first minute, which the job closed
+            // for good before the savepoint: right after a restore only the lateness gate's state knows that.
+            long receivedAt = Long.parseLong(new String(records.get(before - 1).headers()
+                    .lastHeader(EnvelopeHeaders.RECEIVED_AT).value(), StandardCharsets.UTF_8));
+            records.add(before, topic.record(StripeEventSamples.chargeSucceeded(LATE_EVENT, "ch_late_after_savepoint",
+                    TestEvents.T0 + 10, "visa", "US", 1234, "usd"), receivedAt, "bridge-a"));
             topic.send(records.subList(0, before));
             List<Long> endBefore = topic.endOffsets();
 
@@ -95,6 +107,7 @@ public final class UpgradeFixtureWriter {
             job = UpgradeFixture.start(config, db.config(), PaymentHealthJob.kafkaSource(config), null,
                     parallelism);
             UpgradeFixture.awaitCommitted(job, topic, config.consumerGroupId(), endBefore, DEADLINE);
+            UpgradeFixture.awaitWatermarkBehind(job, db, records.subList(0, before), DEADLINE);
             String savepoint = job.stopWithSavepoint(false, savepoints.toUri().toString(), SavepointFormatType.CANONICAL)
                     .get(DEADLINE.toSeconds(), TimeUnit.SECONDS);
             UpgradeFixture.storeSavepoint(Path.of(URI.create(savepoint)), staging);
@@ -106,6 +119,7 @@ public final class UpgradeFixtureWriter {
             properties.setProperty("parallelism", Integer.toString(parallelism));
             properties.setProperty("records_before_savepoint", Integer.toString(before));
             properties.setProperty("end_offsets_before_savepoint", UpgradeFixture.offsetsText(endBefore));
+            properties.setProperty("late_event_ids", LATE_EVENT);
             SETTINGS.forEach((name, value) -> properties.setProperty(UpgradeFixture.jobSettingKey(name), value));
             UpgradeFixture.write(staging, properties, records);
             Files.move(staging, out);
