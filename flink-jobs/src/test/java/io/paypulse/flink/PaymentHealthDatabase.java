@@ -57,7 +57,12 @@ public final class PaymentHealthDatabase implements AutoCloseable {
      * {@code ingested_at}, sorted by all columns; one string per row, columns joined by {@code |}.
      */
     List<String> finalRows(String table) throws SQLException {
-        return rows("SELECT * EXCEPT (ingested_at) FROM {db}." + table + " FINAL ORDER BY ALL");
+        return finalRowsExcept(table, "ingested_at");
+    }
+
+    /** As {@link #finalRows}, without the given columns (comma-separated). */
+    List<String> finalRowsExcept(String table, String columns) throws SQLException {
+        return rows("SELECT * EXCEPT (" + columns + ") FROM {db}." + table + " FINAL ORDER BY ALL");
     }
 
     /** The rows of {@code sql} ({@code {db}} stands for this database), one string per row, columns joined by {@code |}. */

@@ -176,14 +176,17 @@ final class UpgradeFixture {
     }
 
     /**
-     * Waits until the job writing to {@code db} has closed the decline-rate window two minutes before the newest
-     * {@code created} among {@code records}: its watermark, and so the lateness gate's, has passed the start of the
-     * minute before. Then an event for a window that closed earlier than that is too late whenever it is read.
+     * Waits until the job writing to {@code db} has a watermark at which every one of {@code late} is too late for
+     * its one-minute window (the window's end plus {@code lateness}): a decline-rate window ending at or after that
+     * has closed, so every lateness gate upstream has passed it. Returns at once when {@code late} is empty.
      */
-    static void awaitWatermarkBehind(JobClient job, PaymentHealthDatabase db, List<ProducerRecord<byte[], byte[]>> records,
-                                     Duration deadline) throws Exception {
-        long newest = records.stream().mapToLong(UpgradeFixture::created).max().orElseThrow();
-        long closed = newest / 60 * 60 - 120;
+    static void awaitTooLate(JobClient job, PaymentHealthDatabase db, List<ProducerRecord<byte[], byte[]>> late,
+                             Duration lateness, Duration deadline) throws Exception {
+        if (late.isEmpty()) {
+            return;
+        }
+        long tooLateAt = late.stream().mapToLong(r -> created(r) / 60 * 60 + 60).max().orElseThrow() + lateness.toSeconds();
+        long closed = Math.floorDiv(tooLateAt - 60 + 59, 60) * 60;
         Eventually.until("the window from " + closed + " closed", deadline, () -> {
             if (job.getJobExecutionResult().isDone()) {
                 job.getJobExecutionResult().get();

@@ -107,7 +107,7 @@ public final class UpgradeFixtureWriter {
             job = UpgradeFixture.start(config, db.config(), PaymentHealthJob.kafkaSource(config), null,
                     parallelism);
             UpgradeFixture.awaitCommitted(job, topic, config.consumerGroupId(), endBefore, DEADLINE);
-            UpgradeFixture.awaitWatermarkBehind(job, db, records.subList(0, before), DEADLINE);
+            UpgradeFixture.awaitTooLate(job, db, List.of(records.get(before)), config.allowedLateness(), DEADLINE);
             String savepoint = job.stopWithSavepoint(false, savepoints.toUri().toString(), SavepointFormatType.CANONICAL)
                     .get(DEADLINE.toSeconds(), TimeUnit.SECONDS);
             UpgradeFixture.storeSavepoint(Path.of(URI.create(savepoint)), staging);
