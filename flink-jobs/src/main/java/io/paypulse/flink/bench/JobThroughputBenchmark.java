@@ -3,6 +3,7 @@ package io.paypulse.flink.bench;
 import com.sun.management.OperatingSystemMXBean;
 import io.paypulse.flink.PaymentHealthJob;
 import io.paypulse.flink.PaymentHealthRunner;
+import io.paypulse.flink.config.AlertingConfig;
 import io.paypulse.flink.config.JobConfig;
 import io.paypulse.flink.model.StripeEvent;
 import io.paypulse.schemas.ClickHouseConfig;
@@ -25,6 +26,8 @@ import org.apache.flink.streaming.api.graph.StreamGraph;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -135,8 +138,20 @@ public final class JobThroughputBenchmark implements AutoCloseable {
      */
     public Throughput fullJob(long expectedEvents) throws Exception {
         StreamExecutionEnvironment env = environment();
-        PaymentHealthRunner.define(env, settings.job(), settings.clickHouse(), boundedSource());
+        PaymentHealthRunner.define(env, settings.job(), benchAlerting(System.getenv()), settings.clickHouse(),
+                boundedSource());
         return run("full job", env, expectedEvents);
+    }
+
+    /**
+     * The alerting settings of {@code env} without its {@code PAGERDUTY_*} variables: the bench's synthetic traffic
+     * makes the detectors fire, and a bench run on a machine set up for production must not page anyone. Alerts
+     * are still computed, recorded and logged, so the bench measures the whole job.
+     */
+    static AlertingConfig benchAlerting(Map<String, String> env) {
+        Map<String, String> withoutPaging = new HashMap<>(env);
+        withoutPaging.keySet().removeIf(name -> name.startsWith("PAGERDUTY_"));
+        return AlertingConfig.fromEnv(withoutPaging);
     }
 
     /**
