@@ -32,7 +32,7 @@ final class ReportedJobMetrics {
     }
 
     /** Records the Kafka sources of {@code job} have read so far, over all subtasks ({@code numRecordsIn}). */
-    static long kafkaRecordsRead(InMemoryReporter reporter, JobID job) {
+    private static long kafkaRecordsRead(InMemoryReporter reporter, JobID job) {
         Map<String, Long> bySubtask = new HashMap<>();
         for (var group : reporter.getMetricsByGroup().entrySet()) {
             Map<String, String> variables = group.getKey().getAllVariables();

@@ -86,10 +86,6 @@ final class UpgradeFixture {
         return new UpgradeFixture(dir, properties);
     }
 
-    String name() {
-        return dir.getFileName().toString();
-    }
-
     /** The parallelism of the job that took the savepoint (2 for fixtures that predate the property). */
     int parallelism() {
         return Integer.parseInt(properties.getProperty("parallelism", "2"));
