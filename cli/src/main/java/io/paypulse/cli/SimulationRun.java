@@ -163,14 +163,16 @@ final class SimulationRun {
                 scenarioOverAt = System.currentTimeMillis();
             }
             boolean settled = snapshot != null && (!expectIncidents || !snapshot.incidents().isEmpty() && snapshot.open() == 0);
+            // Deliveries still due or being retried (the bridge answered 503, say) finish before the summary counts them.
+            boolean delivered = p.unsettled() == 0;
             boolean gaveUp = scenarioOverAt >= 0 && System.currentTimeMillis() - scenarioOverAt > SETTLE_TIMEOUT.toMillis();
-            if (!summarized && scenarioOverAt >= 0 && (settled || gaveUp)) {
+            if (!summarized && scenarioOverAt >= 0 && (settled && delivered || gaveUp)) {
                 summarized = true;
                 summary(p, snapshot, settled);
                 if (exitAfterScenario) {
                     simulator.stop();
                     thread.join(10_000);
-                    return settled && p.lost() == 0 ? 0 : 1;
+                    return settled && p.lost() == 0 && delivered ? 0 : 1;
                 }
                 every = STATUS_EVERY_AFTER_SUMMARY;
             }
@@ -262,7 +264,9 @@ final class SimulationRun {
         Console.info(String.format("  traffic    %,d events (%,d charges, %.1f%% declined, %,d payouts) to %s: %,d delivered,"
                         + " %,d lost; %,d answered 200, with %,d duplicate and %,d late deliveries", p.events(), p.charges(),
                 p.charges() == 0 ? 0.0 : 100.0 * p.declines() / p.charges(), p.payouts(), config.url(), p.eventsDelivered(),
-                p.lost(), p.accepted(), p.duplicates(), p.late()));
+                p.lost(), p.accepted(), p.duplicates(), p.late())
+                + (p.unsettled() == 0 ? "" : String.format("; %,d not yet delivered (due or being retried%s)",
+                        p.unsettled(), p.retryingText().isEmpty() ? "" : ":" + p.retryingText().substring(1))));
         if (s == null || s.incidents().isEmpty()) {
             Console.info("  incidents  none opened" + (settled ? "" : " within " + SimDurations.format(SETTLE_TIMEOUT)
                     + " of the scenario's end (the job's log is in " + data + ")"));
