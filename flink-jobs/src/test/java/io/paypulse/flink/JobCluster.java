@@ -29,6 +29,17 @@ public final class JobCluster {
     }
 
     /**
+     * Throws if {@code job} has ended while a test waits for {@code what}: with its failure if it failed, else saying
+     * it ended first. For the conditions of {@code Eventually.until}, which ends the wait at the first throw.
+     */
+    static void failIfEnded(JobClient job, String what) throws Exception {
+        if (job.getJobExecutionResult().isDone()) {
+            job.getJobExecutionResult().get();
+            throw new AssertionError("the job ended before " + what);
+        }
+    }
+
+    /**
      * Waits for {@code job} to end; one still running after {@code deadline} is cancelled and fails the
      * test. With the production restart strategy a job that fails on a record restarts forever, so
      * without a deadline such a test would never end.

@@ -54,10 +54,7 @@ final class ReportedJobMetrics {
     static void awaitKafkaRecordsRead(InMemoryReporter reporter, JobClient job, long records, Duration deadline)
             throws Exception {
         Eventually.until("the job has read " + records + " records from Kafka", deadline, () -> {
-            if (job.getJobExecutionResult().isDone()) {
-                job.getJobExecutionResult().get();
-                throw new AssertionError("the job ended before it had read " + records + " records from Kafka");
-            }
+            JobCluster.failIfEnded(job, "it had read " + records + " records from Kafka");
             return kafkaRecordsRead(reporter, job.getJobID()) >= records;
         });
     }

@@ -163,10 +163,7 @@ final class UpgradeFixture {
     static void awaitCommitted(JobClient job, BridgeTopic topic, String group, List<Long> offsets, Duration deadline)
             throws Exception {
         Eventually.until("the job has read and checkpointed the topic up to offsets " + offsets, deadline, () -> {
-            if (job.getJobExecutionResult().isDone()) {
-                job.getJobExecutionResult().get();
-                throw new AssertionError("the job ended before it had read the topic up to offsets " + offsets);
-            }
+            JobCluster.failIfEnded(job, "it had read the topic up to offsets " + offsets);
             return topic.committedOffsets(group).equals(offsets);
         });
     }
@@ -184,10 +181,7 @@ final class UpgradeFixture {
         long tooLateAt = late.stream().mapToLong(r -> created(r) / 60 * 60 + 60).max().orElseThrow() + lateness.toSeconds();
         long closed = Math.floorDiv(tooLateAt - 60 + 59, 60) * 60;
         Eventually.until("the window from " + closed + " closed", deadline, () -> {
-            if (job.getJobExecutionResult().isDone()) {
-                job.getJobExecutionResult().get();
-                throw new AssertionError("the job ended before the window from " + closed + " closed");
-            }
+            JobCluster.failIfEnded(job, "the window from " + closed + " closed");
             return db.rows("SELECT count() FROM {db}.decline_rates_1m FINAL WHERE dimension_set = 'all'"
                     + " AND window_start = toDateTime(" + closed + ", 'UTC')").equals(List.of("1"));
         });
