@@ -75,9 +75,13 @@ final class BridgeTopic implements AutoCloseable {
     }
 
     private static BridgeTopic provisioned(String servers, String name) {
+        return provisioned(servers, name, TopicSpecs.load().get(Topics.STRIPE_EVENTS).partitions());
+    }
+
+    private static BridgeTopic provisioned(String servers, String name, int partitions) {
         TopicSpec production = TopicSpecs.load().get(Topics.STRIPE_EVENTS);
         TopicProvisioner.provision(servers, List.of(new TopicSpec(name, production.description(),
-                production.partitions(), production.replicationFactor(), production.config())), KAFKA_TIMEOUT);
+                partitions, production.replicationFactor(), production.config())), KAFKA_TIMEOUT);
         return new BridgeTopic(servers, name);
     }
 
@@ -91,6 +95,11 @@ final class BridgeTopic implements AutoCloseable {
      * names the topic its offsets are for ({@link UpgradeFixture}).
      */
     static BridgeTopic recreate(String name) throws Exception {
+        return recreate(name, TopicSpecs.load().get(Topics.STRIPE_EVENTS).partitions());
+    }
+
+    /** As {@link #recreate(String)}, with {@code partitions} partitions instead of the spec's. */
+    static BridgeTopic recreate(String name, int partitions) throws Exception {
         String servers = servers();
         try (Admin admin = admin(servers)) {
             try {
@@ -104,7 +113,7 @@ final class BridgeTopic implements AutoCloseable {
             Eventually.until("topic " + name + " deleted", KAFKA_TIMEOUT, () ->
                     !admin.listTopics().names().get(KAFKA_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).contains(name));
         }
-        return provisioned(servers, name);
+        return provisioned(servers, name, partitions);
     }
 
     /** The next offset of each partition, in partition order. */

@@ -76,7 +76,7 @@ class SavepointUpgradeITCase {
         UpgradeFixture fixture = UpgradeFixture.read(fixtureRoot().resolve(name));
         JobClient cleanRun = null;
         JobClient upgradedRun = null;
-        try (BridgeTopic topic = BridgeTopic.recreate(UpgradeFixture.TOPIC);
+        try (BridgeTopic topic = BridgeTopic.recreate(UpgradeFixture.TOPIC, fixture.partitions());
              PaymentHealthDatabase clean = PaymentHealthDatabase.migrated("it_upgrade_clean");
              PaymentHealthDatabase upgraded = PaymentHealthDatabase.migrated("it_upgrade_restored")) {
             // The stream lands where the savepoint's offsets expect it: what the old build had read, then the rest.

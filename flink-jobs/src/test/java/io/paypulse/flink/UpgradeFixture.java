@@ -58,7 +58,8 @@ import java.util.zip.GZIPOutputStream;
  * </ul>
  *
  * The savepoint's Kafka offsets name the topic {@link #TOPIC}: the stream is replayed into a topic of that
- * name, partitioned as before (the key is the event id), so the offsets point where they did.
+ * name, with as many partitions as it had then and partitioned as before (the key is the event id), so the
+ * offsets point where they did.
  */
 final class UpgradeFixture {
 
@@ -107,6 +108,14 @@ final class UpgradeFixture {
 
     List<Long> endOffsetsBeforeSavepoint() {
         return offsets(properties.getProperty("end_offsets_before_savepoint"));
+    }
+
+    /**
+     * The partitions of the topic the savepoint read, one end offset each: an upgrade keeps the topic as it was,
+     * so fixtures written while {@code stripe.events} had 12 partitions are replayed into 12.
+     */
+    int partitions() {
+        return endOffsetsBeforeSavepoint().size();
     }
 
     /** The job's settings (environment variables) the savepoint was taken with, to run it on with. */

@@ -196,8 +196,16 @@ public final class TopicProvisioner {
                 mismatches.add(new PartitionMismatch(spec.name(), spec.partitions(), actual));
                 // Not fixed automatically: Kafka can only add partitions, and adding them moves keys
                 // to other partitions, which breaks per-event-id ordering for records in flight.
-                LOG.warn("event=topic_partition_mismatch topic={} expected_partitions={} actual_partitions={} action=none",
-                        spec.name(), spec.partitions(), actual);
+                if (actual > spec.partitions()) {
+                    // E.g. stripe.events created when its spec said 12: it works as it is, and cannot shrink.
+                    LOG.info("event=topic_partition_mismatch topic={} expected_partitions={} actual_partitions={} "
+                            + "action=none note=\"more partitions than the spec works as is; the spec's count is for new "
+                            + "topics\"", spec.name(), spec.partitions(), actual);
+                } else {
+                    LOG.warn("event=topic_partition_mismatch topic={} expected_partitions={} actual_partitions={} "
+                            + "action=none note=\"fewer partitions than the spec limits how many parallel consumers "
+                            + "share the topic\"", spec.name(), spec.partitions(), actual);
+                }
             }
         }
         return List.copyOf(mismatches);

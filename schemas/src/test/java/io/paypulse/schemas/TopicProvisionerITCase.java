@@ -100,7 +100,7 @@ class TopicProvisionerITCase {
 
         assertEquals(List.of(), result.created());
         assertEquals(List.of(spec.name()), result.alreadyPresent());
-        assertEquals(List.of(new TopicProvisioner.PartitionMismatch(spec.name(), 12, 2)), result.partitionMismatches());
+        assertEquals(List.of(new TopicProvisioner.PartitionMismatch(spec.name(), 6, 2)), result.partitionMismatches());
         assertEquals(2, partitionCount(spec.name()));
     }
 
