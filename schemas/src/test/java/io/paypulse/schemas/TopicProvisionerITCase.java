@@ -105,6 +105,18 @@ class TopicProvisionerITCase {
     }
 
     @Test
+    void stripeEventsCreatedWithTwelvePartitionsBeforeTheSpecSaidSixKeepsThem() throws Exception {
+        TopicSpec spec = ownCopies(List.of(TopicSpecs.load().get(Topics.STRIPE_EVENTS))).get(0);
+        admin.createTopics(List.of(new NewTopic(spec.name(), Optional.of(12), Optional.empty()))).all().get();
+
+        TopicProvisioner.Result result = new TopicProvisioner(admin, TIMEOUT).provision(List.of(spec));
+
+        assertEquals(List.of(), result.created());
+        assertEquals(List.of(new TopicProvisioner.PartitionMismatch(spec.name(), 6, 12)), result.partitionMismatches());
+        assertEquals(12, partitionCount(spec.name()));
+    }
+
+    @Test
     void unreachableClusterSaysHowToFixIt() throws IOException {
         String bootstrap = "127.0.0.1:" + freePort();
 
