@@ -261,12 +261,13 @@ final class SimulationRun {
         Console.info("---- simulation '" + config.scenario().name() + "' played out ----");
         // Delivered counts distinct events, so delivered + lost adds up to the events; the 200s include the
         // duplicate and late redeliveries the scenario sends on purpose.
+        String retrying = p.retryingText();
         Console.info(String.format("  traffic    %,d events (%,d charges, %.1f%% declined, %,d payouts) to %s: %,d delivered,"
                         + " %,d lost; %,d answered 200, with %,d duplicate and %,d late deliveries", p.events(), p.charges(),
                 p.charges() == 0 ? 0.0 : 100.0 * p.declines() / p.charges(), p.payouts(), config.url(), p.eventsDelivered(),
                 p.lost(), p.accepted(), p.duplicates(), p.late())
                 + (p.unsettled() == 0 ? "" : String.format("; %,d not yet delivered (due or being retried%s)",
-                        p.unsettled(), p.retryingText().isEmpty() ? "" : ":" + p.retryingText().substring(1))));
+                        p.unsettled(), retrying.isEmpty() ? "" : ":" + retrying.substring(1))));
         if (s == null || s.incidents().isEmpty()) {
             Console.info("  incidents  none opened" + (settled ? "" : " within " + SimDurations.format(SETTLE_TIMEOUT)
                     + " of the scenario's end (the job's log is in " + data + ")"));

@@ -45,6 +45,9 @@ import java.util.concurrent.TimeUnit;
  */
 final class BridgeTopic implements AutoCloseable {
 
+    /** The spec of {@code stripe.events}, whose partitions and configs every topic here copies. */
+    private static final TopicSpec PRODUCTION = TopicSpecs.load().get(Topics.STRIPE_EVENTS);
+
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration KAFKA_TIMEOUT = Duration.ofSeconds(30);
 
@@ -75,13 +78,12 @@ final class BridgeTopic implements AutoCloseable {
     }
 
     private static BridgeTopic provisioned(String servers, String name) {
-        return provisioned(servers, name, TopicSpecs.load().get(Topics.STRIPE_EVENTS).partitions());
+        return provisioned(servers, name, PRODUCTION.partitions());
     }
 
     private static BridgeTopic provisioned(String servers, String name, int partitions) {
-        TopicSpec production = TopicSpecs.load().get(Topics.STRIPE_EVENTS);
-        TopicProvisioner.provision(servers, List.of(new TopicSpec(name, production.description(),
-                partitions, production.replicationFactor(), production.config())), KAFKA_TIMEOUT);
+        TopicProvisioner.provision(servers, List.of(new TopicSpec(name, PRODUCTION.description(),
+                partitions, PRODUCTION.replicationFactor(), PRODUCTION.config())), KAFKA_TIMEOUT);
         return new BridgeTopic(servers, name);
     }
 
@@ -95,7 +97,7 @@ final class BridgeTopic implements AutoCloseable {
      * names the topic its offsets are for ({@link UpgradeFixture}).
      */
     static BridgeTopic recreate(String name) throws Exception {
-        return recreate(name, TopicSpecs.load().get(Topics.STRIPE_EVENTS).partitions());
+        return recreate(name, PRODUCTION.partitions());
     }
 
     /** As {@link #recreate(String)}, with {@code partitions} partitions instead of the spec's. */
@@ -242,6 +244,11 @@ final class BridgeTopic implements AutoCloseable {
         } catch (JsonProcessingException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** A numeric envelope header of {@code record} ({@code created}, {@code received_at}, ...). */
+    static long longHeader(ProducerRecord<byte[], byte[]> record, String name) {
+        return Long.parseLong(new String(record.headers().lastHeader(name).value(), StandardCharsets.UTF_8));
     }
 
     static byte[] utf8(String text) {

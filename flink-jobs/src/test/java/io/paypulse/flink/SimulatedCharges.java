@@ -84,6 +84,6 @@ final class SimulatedCharges {
     }
 
     private static long receivedAt(ProducerRecord<byte[], byte[]> r) {
-        return Long.parseLong(new String(r.headers().lastHeader(EnvelopeHeaders.RECEIVED_AT).value(), java.nio.charset.StandardCharsets.UTF_8));
+        return BridgeTopic.longHeader(r, EnvelopeHeaders.RECEIVED_AT);
     }
 }

@@ -198,8 +198,7 @@ final class UpgradeFixture {
 
     /** The event's {@code created} (epoch seconds) from the record's envelope. */
     static long created(ProducerRecord<byte[], byte[]> record) {
-        return Long.parseLong(new String(record.headers().lastHeader(EnvelopeHeaders.EVENT_CREATED).value(),
-                StandardCharsets.UTF_8));
+        return BridgeTopic.longHeader(record, EnvelopeHeaders.EVENT_CREATED);
     }
 
     /** Cancels {@code job} unless it is null or has ended. */

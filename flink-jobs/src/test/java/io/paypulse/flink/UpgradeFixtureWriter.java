@@ -94,8 +94,7 @@ public final class UpgradeFixtureWriter {
             int before = records.size() / 2;
             // The first record after the savepoint is a charge for the stream's first minute, which the job closed
             // for good before the savepoint: right after a restore only the lateness gate's state knows that.
-            long receivedAt = Long.parseLong(new String(records.get(before - 1).headers()
-                    .lastHeader(EnvelopeHeaders.RECEIVED_AT).value(), StandardCharsets.UTF_8));
+            long receivedAt = BridgeTopic.longHeader(records.get(before - 1), EnvelopeHeaders.RECEIVED_AT);
             records.add(before, topic.record(StripeEventSamples.chargeSucceeded(LATE_EVENT, "ch_late_after_savepoint",
                     TestEvents.T0 + 10, "visa", "US", 1234, "usd"), receivedAt, "bridge-a"));
             topic.send(records.subList(0, before));
