@@ -13,6 +13,7 @@ import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.api.windowing.windows.TimeWindow;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.runtime.watermarkstatus.WatermarkStatus;
 
 import java.time.Duration;
 import java.util.List;
@@ -32,6 +33,16 @@ import java.util.List;
  * checkpoint, and judges by the later of that and the current one. The windows purge a window only once
  * their watermark, never ahead of the gate's, has passed its lateness, so nothing that passes the gate
  * after a restore finds its window purged.
+ *
+ * <p>The gate does not pass the sources' idleness on: what follows it is always active. A window operator
+ * ignores an idle input and takes its watermark from the others. Every gate sees the same watermarks, since
+ * it reads every source subtask, but each in its own thread: when all sources had been idle and one wakes with
+ * a burst, one gate could carry the burst's watermark to a window operator while another, still idle there,
+ * had yet to send it the partials of the burst's earlier minutes. Those partials then arrived behind the
+ * window operator's watermark and were dropped as late, counted nowhere, not even in {@code late_events}.
+ * With every gate active downstream, a window operator's watermark is the least of the gates' and so never
+ * ahead of the watermark by which a gate passed an event. Idleness still does its work upstream, where a
+ * quiet partition or source subtask stops holding back the gates' watermark.
  */
 public final class LatenessGate extends AbstractStreamOperator<ParsedEvent>
         implements OneInputStreamOperator<ParsedEvent, ParsedEvent> {
@@ -84,6 +95,11 @@ public final class LatenessGate extends AbstractStreamOperator<ParsedEvent>
             watermark = Math.max(watermark, mark.getTimestamp());
         }
         super.processWatermark(mark);
+    }
+
+    /** Not passed on: see the class comment. The gate's own watermark is the sources' combined one either way. */
+    @Override
+    public void processWatermarkStatus(WatermarkStatus status) {
     }
 
     @Override

@@ -6,6 +6,7 @@ import io.paypulse.flink.model.ParsedEvent;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.runtime.watermarkstatus.WatermarkStatus;
 import org.apache.flink.streaming.util.AbstractStreamOperatorTestHarness;
 import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.Test;
@@ -40,6 +41,27 @@ class LatenessGateTest {
             assertEquals(List.of(new LateEvent("evt_too_late", "charge.failed", T0 + 32, (T0 + 32) * 1000 + 300,
                             T0, T0 + 60, watermark, LateEvent.REASON_BEYOND_ALLOWED_LATENESS)),
                     harness.getSideOutput(JobState.LATE_EVENT_ROWS).stream().map(StreamRecord::getValue).toList());
+        }
+    }
+
+    /**
+     * An idle input of a window operator does not hold its watermark back. Passed on, the sources' idleness let
+     * one gate's watermark run ahead of another's partials there, and the window operator dropped them as late.
+     */
+    @Test
+    void keepsWhatFollowsActiveWhenTheSourcesGoIdle() throws Exception {
+        try (OneInputStreamOperatorTestHarness<ParsedEvent, ParsedEvent> harness = gate()) {
+            harness.open();
+            ParsedEvent burst = TestEvents.parsed(TestEvents.succeeded("burst", T0 + 30, "visa", "US", "usd"));
+            harness.processWatermark(new Watermark(T0 * 1000));
+            harness.processWatermarkStatus(WatermarkStatus.IDLE);
+            // A source wakes: its first event comes before the status that says it is active again.
+            harness.processElement(new StreamRecord<>(burst, burst.createdMillis()));
+            harness.processWatermarkStatus(WatermarkStatus.ACTIVE);
+            harness.processWatermark(new Watermark((T0 + 180) * 1000 - 1));
+
+            assertEquals(List.of(new Watermark(T0 * 1000), new StreamRecord<>(burst, burst.createdMillis()),
+                    new Watermark((T0 + 180) * 1000 - 1)), List.copyOf(harness.getOutput()));
         }
     }
 
