@@ -122,6 +122,8 @@ class PipelineHealthITCase {
             awaitRows(latestJobValue(PipelineMetric.JOB_RECORDS_IN, ""), List.of("5.0"));
             awaitRows(latestJobValue(PipelineMetric.JOB_MALFORMED, ""), List.of("0.0"));
             awaitRows(latestJobValue(PipelineMetric.JOB_OTHER_MODE, ""), List.of("0.0"));
+            // The windows dropped nothing: the gate decided what was too late, and they never ran ahead of it.
+            awaitRows(latestJobValue(PipelineMetric.JOB_WINDOW_DROPPED, ""), List.of("0.0"));
             awaitRows(latestJobValue(PipelineMetric.JOB_SINK_RETRIES, "table=dlq_events"), List.of("0.0"));
             // Every event read (5 records in, above): the newest snapshot of the lag behind the events topic is 0.
             awaitRows(latestJobValue(PipelineMetric.JOB_KAFKA_LAG, ""), List.of("0.0"));

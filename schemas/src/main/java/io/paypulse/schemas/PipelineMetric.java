@@ -48,6 +48,12 @@ public record PipelineMetric(long tsMillis, String source, String instance, Stri
     public static final String JOB_SINK_RETRIES = "job_sink_retries_total";
     /** Events later than the allowed lateness, written to {@code late_events}. */
     public static final String JOB_LATE_EVENTS = "job_late_events_total";
+    /**
+     * Partials a metric window dropped as later than its allowed lateness, all windows together. The lateness
+     * gate decides lateness before the windows, and they never run ahead of it, so this stays 0: anything else
+     * means counts are missing from the metric tables.
+     */
+    public static final String JOB_WINDOW_DROPPED = "job_window_dropped_total";
     /** Records of the events topic skipped as malformed. */
     public static final String JOB_MALFORMED = "job_malformed_total";
     /** Events of the Stripe mode {@code PAYPULSE_LIVEMODE} does not count: stored raw, in no metric. */

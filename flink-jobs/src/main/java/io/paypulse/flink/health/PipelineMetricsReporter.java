@@ -65,6 +65,8 @@ public final class PipelineMetricsReporter implements MetricReporter, Scheduled 
     static final String SINK_RETRIES = "clickhouseRetries";
     private static final String PENDING_RECORDS = "pendingRecords";
     private static final String RECORDS_IN = "numRecordsIn";
+    /** Flink's window operators' count of elements dropped as later than the allowed lateness. */
+    private static final String WINDOW_DROPPED = "numLateRecordsDropped";
     private static final String OPERATOR_NAME = "<operator_name>";
     // The job names each sink "ClickHouse <table>"; Flink calls its writer "ClickHouse <table>: Writer".
     private static final Pattern SINK_TABLE = Pattern.compile("ClickHouse ([A-Za-z0-9_]+).*");
@@ -164,6 +166,9 @@ public final class PipelineMetricsReporter implements MetricReporter, Scheduled 
                 Matcher table = SINK_TABLE.matcher(operatorName);
                 return new Series(PipelineMetric.JOB_SINK_RETRIES,
                         PipelineMetric.label("table", table.matches() ? table.group(1) : "unknown"), PipelineMetric.KIND_COUNTER);
+            }
+            if (name.equals(WINDOW_DROPPED)) {
+                return new Series(PipelineMetric.JOB_WINDOW_DROPPED, "", PipelineMetric.KIND_COUNTER);
             }
             if (name.equals(RECORDS_IN) && isEventsSource(operatorName)) {
                 return new Series(PipelineMetric.JOB_RECORDS_IN, "", PipelineMetric.KIND_COUNTER);

@@ -63,6 +63,20 @@ class PipelineMetricsReporterTest {
     }
 
     @Test
+    void whatTheWindowsDropAsLateIsExportedAsOneTotal() {
+        PipelineMetricsReporter reporter = open();
+        SimpleCounter declines = new SimpleCounter();
+        SimpleCounter latency = new SimpleCounter();
+        reporter.notifyOfAddedMetric(declines, "numLateRecordsDropped", operator("Decline rates per minute"));
+        reporter.notifyOfAddedMetric(latency, "numLateRecordsDropped", operator("Webhook latency per minute"));
+        assertEquals(List.of("job_window_dropped_total||0.0|counter"), rows(reporter.snapshot(1000)));
+
+        declines.inc(6);
+        latency.inc(2);
+        assertEquals(List.of("job_window_dropped_total||8.0|counter"), rows(reporter.snapshot(2000)));
+    }
+
+    @Test
     void eventsOfTheOtherStripeModeAreExported() {
         PipelineMetricsReporter reporter = open();
         SimpleCounter otherMode = new SimpleCounter();
