@@ -47,7 +47,9 @@ import java.util.concurrent.TimeUnit;
                 "Pre-fills a fresh topic with realistic Stripe webhook deliveries (as the bridge writes them), "
                 + "then runs, on one Flink MiniCluster, the full payment health job (Kafka to ClickHouse) and a "
                 + "parse-only job (the same source and deserializer, and a streaming JSON parse of every body, into a "
-                + "discarding sink) over the whole topic, then the source alone (read-only, bodies not parsed). "
+                + "discarding sink) over the whole topic, then the source alone (read-only, bodies not parsed), then a store-only "
+                + "job (the parse, and every delivery stored as received in stripe_events: the least any job that "
+                + "keeps the raw events does). "
                 + "Each job first runs, unmeasured, over a smaller warm-up topic, so the JIT has compiled it. "
                 + "Prints events/s of each, the full job's ratio to each, and whether ClickHouse holds every event exactly once. "
                 + "Kafka and ClickHouse start locally unless given; PAYPULSE_* job variables apply."})
@@ -123,7 +125,8 @@ final class JobBenchCommand implements Callable<Integer> {
 
             ClickHouseConfig ch = server.withDatabase("bench_job_" + run);
             ClickHouseConfig warmupCh = server.withDatabase("bench_job_" + run + "_warmup");
-            for (ClickHouseConfig db : warmupEvents > 0 ? List.of(ch, warmupCh) : List.of(ch)) {
+            ClickHouseConfig storeCh = server.withDatabase("bench_job_" + run + "_store");
+            for (ClickHouseConfig db : warmupEvents > 0 ? List.of(ch, storeCh, warmupCh) : List.of(ch, storeCh)) {
                 Console.step("migrating a fresh database " + db.database() + " at " + db.url());
                 new ClickHouseMigrator(db).migrate();
                 cleanUp.push(() -> dropDatabase(db));
@@ -142,12 +145,15 @@ final class JobBenchCommand implements Callable<Integer> {
             Throughput full;
             Throughput parseOnly;
             Throughput readOnly;
+            Throughput storeOnly;
             LandedRows landed;
+            long stored;
             Optional<Double> clickHouseCpuMicrosPerEvent;
+            Optional<Double> storeOnlyClickHouseCpuMicrosPerEvent;
             try (JobThroughputBenchmark bench = JobThroughputBenchmark.start(settings, Console::done)) {
                 if (warmupEvents > 0) {
                     warmUp(bench.over(jobConfig(bootstrap, warmupTopic, metricsTopic,
-                            "paypulse-bench-" + run + "-warmup"), warmupCh));
+                            "paypulse-bench-" + run + "-warmup"), warmupCh), warmupCh);
                     // Gone before the timed runs, so that its background merges do not share their CPU.
                     dropDatabase(warmupCh);
                 }
@@ -156,8 +162,7 @@ final class JobBenchCommand implements Callable<Integer> {
                 Optional<Duration> clickHouseCpuBefore = clickHouseCpu();
                 full = bench.fullJob(events);
                 Console.done(String.format("finished in %.1f s", full.seconds()));
-                clickHouseCpuMicrosPerEvent = clickHouseCpu().flatMap(after -> clickHouseCpuBefore
-                        .map(before -> after.minus(before).toNanos() / 1e3 / events));
+                clickHouseCpuMicrosPerEvent = clickHouseCpuPerEvent(clickHouseCpuBefore);
                 Console.step("counting rows in ClickHouse");
                 landed = LandedRows.count(ch);
                 Console.step("running the parse-only job (load average " + loadAverage() + ")");
@@ -166,22 +171,31 @@ final class JobBenchCommand implements Callable<Integer> {
                 Console.step("running the read-only job (load average " + loadAverage() + ")");
                 readOnly = bench.readOnly(events);
                 Console.done(String.format("finished in %.1f s", readOnly.seconds()));
+                Console.step("running the store-only job (load average " + loadAverage() + ")");
+                Optional<Duration> storeCpuBefore = clickHouseCpu();
+                storeOnly = bench.storeOnly(storeCh, events);
+                Console.done(String.format("finished in %.1f s", storeOnly.seconds()));
+                storeOnlyClickHouseCpuMicrosPerEvent = clickHouseCpuPerEvent(storeCpuBefore);
+                stored = LandedRows.storedEvents(storeCh);
             }
-            return report(mix, full, parseOnly, readOnly, landed, clickHouseCpuMicrosPerEvent);
+            return report(mix, full, parseOnly, readOnly, storeOnly, landed, stored, clickHouseCpuMicrosPerEvent,
+                    storeOnlyClickHouseCpuMicrosPerEvent);
         } finally {
             closeAll(cleanUp);
         }
     }
 
     /** Each job once over the warm-up topic, timed but not reported, so the measured runs find the code compiled. */
-    private void warmUp(JobThroughputBenchmark warm) throws Exception {
+    private void warmUp(JobThroughputBenchmark warm, ClickHouseConfig database) throws Exception {
         try (warm) {
-            Console.step(String.format("warming up: the three jobs over %,d other deliveries, not measured", warmupEvents));
+            Console.step(String.format("warming up: the four jobs over %,d other deliveries, not measured", warmupEvents));
             Throughput full = warm.fullJob(warmupEvents);
             Throughput parseOnly = warm.parseOnly(warmupEvents);
             Throughput readOnly = warm.readOnly(warmupEvents);
-            Console.done(String.format("warm-up done (full %,.0f/s, parse-only %,.0f/s, read-only %,.0f/s while compiling)",
-                    full.eventsPerSecond(), parseOnly.eventsPerSecond(), readOnly.eventsPerSecond()));
+            Throughput storeOnly = warm.storeOnly(database, warmupEvents);
+            Console.done(String.format("warm-up done (full %,.0f/s, parse-only %,.0f/s, read-only %,.0f/s, store-only "
+                    + "%,.0f/s while compiling)", full.eventsPerSecond(), parseOnly.eventsPerSecond(),
+                    readOnly.eventsPerSecond(), storeOnly.eventsPerSecond()));
         }
     }
 
@@ -220,8 +234,9 @@ final class JobBenchCommand implements Callable<Integer> {
         return mix;
     }
 
-    private int report(DeliveryMix mix, Throughput full, Throughput parseOnly, Throughput readOnly, LandedRows landed,
-                       Optional<Double> clickHouseCpuMicrosPerEvent) {
+    private int report(DeliveryMix mix, Throughput full, Throughput parseOnly, Throughput readOnly, Throughput storeOnly,
+                       LandedRows landed, long stored, Optional<Double> clickHouseCpuMicrosPerEvent,
+                       Optional<Double> storeOnlyClickHouseCpuMicrosPerEvent) {
         double ratio = full.eventsPerSecond() / parseOnly.eventsPerSecond();
         System.out.printf("job bench: events=%d parallelism=%d checkpoints=%s cores=%d seed=%d%n", events, parallelism,
                 checkpointSeconds == 0 ? "off" : checkpointSeconds + "s", Runtime.getRuntime().availableProcessors(),
@@ -232,24 +247,32 @@ final class JobBenchCommand implements Callable<Integer> {
                 "", us));
         System.out.println(line(parseOnly));
         System.out.println(line(readOnly));
+        System.out.println(line(storeOnly));
+        storeOnlyClickHouseCpuMicrosPerEvent.ifPresent(us -> System.out.printf(
+                "%-15s ClickHouse server CPU %.1f us/event during the store-only job%n", "", us));
         System.out.printf("ratio (full / parse-only): %.2f; (full / read-only): %.2f%n", ratio,
                 full.eventsPerSecond() / readOnly.eventsPerSecond());
+        System.out.printf("ratio (store-only / parse-only): %.2f, the most any job that stores the raw events reaches here%n",
+                storeOnly.eventsPerSecond() / parseOnly.eventsPerSecond());
         LandedRows expected = new LandedRows(mix.distinctEvents, mix.charges, mix.charges, mix.distinctEvents,
                 mix.payouts, 0);
         List<String> differences = landed.differencesFrom(expected);
-        boolean allRead = full.events() == events && parseOnly.events() == events && readOnly.events() == events;
+        System.out.printf("store-only: %,d stripe_events: %s%n", stored, stored == mix.distinctEvents
+                ? "every distinct event once" : "MISMATCH, expected " + mix.distinctEvents);
+        boolean allRead = full.events() == events && parseOnly.events() == events && readOnly.events() == events
+                && storeOnly.events() == events;
         System.out.printf("clickhouse: %,d stripe_events, %,d payment_attempts, %,d attempts / %,d events / %,d payouts "
                         + "in the 'all' windows, %,d late_events: %s%n", landed.stripeEvents(), landed.paymentAttempts(),
                 landed.declineAttempts(), landed.latencyEvents(), landed.settlementPayouts(), landed.lateEvents(),
                 differences.isEmpty() ? "every distinct event exactly once" : "MISMATCH " + differences);
         if (!allRead) {
-            System.out.printf("MISMATCH: the jobs read %d, %d and %d records of %d%n", full.events(), parseOnly.events(),
-                    readOnly.events(), events);
+            System.out.printf("MISMATCH: the jobs read %d, %d, %d and %d records of %d%n", full.events(),
+                    parseOnly.events(), readOnly.events(), storeOnly.events(), events);
         }
         System.out.printf("targets: full >= %,.0f events/s %s; ratio >= %.1f %s%n", TARGET_EVENTS_PER_SECOND,
                 full.eventsPerSecond() >= TARGET_EVENTS_PER_SECOND ? "met" : "NOT MET", TARGET_RATIO,
                 ratio >= TARGET_RATIO ? "met" : "NOT MET");
-        return differences.isEmpty() && allRead ? 0 : 2;
+        return differences.isEmpty() && allRead && stored == mix.distinctEvents ? 0 : 2;
     }
 
     private static String line(Throughput t) {
@@ -264,6 +287,11 @@ final class JobBenchCommand implements Callable<Integer> {
         cleanUp.push(local);
         local.start();
         return local.bootstrapServers();
+    }
+
+    /** The local ClickHouse server's CPU since {@code before}, per event of the run; empty where unknown. */
+    private Optional<Double> clickHouseCpuPerEvent(Optional<Duration> before) {
+        return clickHouseCpu().flatMap(after -> before.map(b -> after.minus(b).toNanos() / 1e3 / events));
     }
 
     /** CPU the local ClickHouse server has used so far; empty for a given server or where the OS does not say. */

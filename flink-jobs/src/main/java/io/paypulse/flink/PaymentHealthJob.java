@@ -117,8 +117,7 @@ public final class PaymentHealthJob {
 
     /** One ClickHouse sink per output, each into the table its rows are made for. */
     public static void sinkToClickHouse(JobOutputs outputs, ClickHouseConfig clickHouse, JobConfig job) {
-        sink(outputs.rawEvents(), clickHouse, job, StripeEventRow.TABLE, StripeEventRow.COLUMNS,
-                StripeEventRow::toColumnValues);
+        sinkRawEvents(outputs.rawEvents(), clickHouse, job);
         sink(outputs.paymentAttempts(), clickHouse, job, PaymentAttempt.TABLE, PaymentAttempt.COLUMNS,
                 PaymentAttempt::toColumnValues);
         sink(outputs.declineRates(), clickHouse, job, DeclineRateWindow.TABLE, DeclineRateWindow.COLUMNS,
@@ -129,6 +128,11 @@ public final class PaymentHealthJob {
                 SettlementTimeWindow::toColumnValues);
         sink(outputs.lateEvents(), clickHouse, job, LateEvent.TABLE, LateEvent.COLUMNS, LateEvent::toColumnValues);
         sink(outputs.payouts(), clickHouse, job, PayoutRow.TABLE, PayoutRow.COLUMNS, PayoutRow::toColumnValues);
+    }
+
+    /** Rows of {@code stripe_events} into that table, through the sink the job uses for them. */
+    public static void sinkRawEvents(DataStream<StripeEventRow> rows, ClickHouseConfig clickHouse, JobConfig job) {
+        sink(rows, clickHouse, job, StripeEventRow.TABLE, StripeEventRow.COLUMNS, StripeEventRow::toColumnValues);
     }
 
     /** The anomaly detection's outputs into {@code anomalies} and {@code alerts}. */

@@ -6,6 +6,7 @@ import io.paypulse.flink.PaymentHealthRunner;
 import io.paypulse.flink.config.AlertingConfig;
 import io.paypulse.flink.config.JobConfig;
 import io.paypulse.flink.model.StripeEvent;
+import io.paypulse.flink.model.StripeEventRow;
 import io.paypulse.schemas.ClickHouseConfig;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.common.typeinfo.Types;
@@ -166,6 +167,21 @@ public final class JobThroughputBenchmark implements AutoCloseable {
                 .map(new BodyTokens(), Types.INT).uid("parse-bodies").name("Parse bodies")
                 .sinkTo(new DiscardingSink<>()).uid("discard").name("Discard");
         return run("parse-only job", env, expectedEvents);
+    }
+
+    /**
+     * The store-only job: the parse-only job's parse of every body, and every delivery stored as it came
+     * into {@code database}'s {@code stripe_events} through the job's own ClickHouse sink (the same batches,
+     * the same RowBinary insert). No deduplication, redaction, attempts, windows or detection: the least a
+     * job that keeps one row per event in {@code stripe_events} must do, so its events/s bound the full
+     * job's from above on the same machine.
+     */
+    public Throughput storeOnly(ClickHouseConfig database, long expectedEvents) throws Exception {
+        StreamExecutionEnvironment env = environment();
+        PaymentHealthJob.sinkRawEvents(PaymentHealthJob.kafkaEvents(env, boundedSource(), settings.job())
+                .map(new StoredAsReceived(), Types.POJO(StripeEventRow.class)).uid("store-as-received")
+                .name("Parse bodies, rows as received"), database, settings.job());
+        return run("store-only job", env, expectedEvents);
     }
 
     /**

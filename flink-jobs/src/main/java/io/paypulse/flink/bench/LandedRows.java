@@ -40,6 +40,14 @@ public record LandedRows(long stripeEvents, long paymentAttempts, long declineAt
         }
     }
 
+    /** Rows of {@code stripe_events} in {@code clickHouse}'s database, with {@code FINAL}: distinct events. */
+    public static long storedEvents(ClickHouseConfig clickHouse) throws SQLException {
+        try (Connection c = clickHouse.connect();
+             Statement s = c.createStatement()) {
+            return number(s, "SELECT count() FROM " + clickHouse.database() + ".stripe_events FINAL");
+        }
+    }
+
     /** One line per count that differs from {@code expected}; empty when all match. */
     public List<String> differencesFrom(LandedRows expected) {
         List<String> out = new ArrayList<>();
