@@ -169,6 +169,11 @@ public final class PaymentHealthJob {
     /**
      * Wires the topology onto {@code events} that already carry timestamps and watermarks from
      * {@link #watermarkStrategy}, as {@link #kafkaEvents} makes them. Event time is Stripe's {@code created}.
+     *
+     * <p>Every input of every metric window must come after the {@link LatenessGate}: the gate keeps what
+     * follows it active, so the windows' watermark never runs ahead of the one it judged an event by. A union
+     * with a stream from before it would bring the sources' idleness back, and with it windows that drop
+     * partials as late (see the gate's class comment).
      */
     public static JobOutputs buildOnEventTime(DataStream<StripeEvent> events, JobConfig config) {
         SingleOutputStreamOperator<StripeEvent> unique = events

@@ -66,8 +66,8 @@ public final class LatenessGate extends AbstractStreamOperator<ParsedEvent>
         super.initializeState(context);
         checkpointedWatermark = context.getOperatorStateStore()
                 .getUnionListState(new ListStateDescriptor<>("watermark-at-checkpoint", Types.LONG));
-        // With aligned checkpoints every subtask has seen the same watermarks at the barrier; the least of
-        // them is right whatever the parallelism was.
+        // The subtasks read the same sources but interleave them each in its own order, so their watermarks at
+        // the barrier may differ. The least of them is never ahead of any window's, whatever the parallelism was.
         long restored = Long.MAX_VALUE;
         for (Long w : checkpointedWatermark.get()) {
             restored = Math.min(restored, w);
