@@ -20,8 +20,6 @@ final class StoredAsReceived implements MapFunction<StripeEvent, StripeEventRow>
     public StripeEventRow map(StripeEvent e) {
         // The token count decides the type column's value for a body that is not JSON, so the parse is not dead code.
         String type = tokens.map(e) < 0 ? "malformed" : e.type();
-        return new StripeEventRow(e.eventId(), type, e.created(), e.apiVersion(), e.account(), e.livemode(),
-                e.receivedAtMillis(), e.bridgeInstance(), new String(e.payload(), StandardCharsets.UTF_8),
-                StripeEventRow.firstDeliveryWins(e.receivedAtMillis()));
+        return StripeEventRow.of(e, type, new String(e.payload(), StandardCharsets.UTF_8));
     }
 }

@@ -61,19 +61,13 @@ public class StripeEventParser extends RichFlatMapFunction<StripeEvent, ParsedEv
     public static ParsedEvent parse(StripeEvent event, EventBodyReader reader) {
         Optional<EventBody> read = reader.read(event.payload());
         if (read.isEmpty()) {
-            return new ParsedEvent(row(event, ""), false, null, null);
+            return new ParsedEvent(StripeEventRow.of(event, event.type(), ""), false, null, null);
         }
         EventBody body = read.get();
         PaymentAttempt attempt = PaymentAttemptExtractor.isAttempt(event.type())
                 ? PaymentAttemptExtractor.attempt(event, body).orElse(null) : null;
         PayoutSettlement payout = PayoutSettlementExtractor.isPayout(event.type())
                 ? PayoutSettlementExtractor.settlement(event, body).orElse(null) : null;
-        return new ParsedEvent(row(event, body.stored()), true, attempt, payout);
-    }
-
-    private static StripeEventRow row(StripeEvent event, String payload) {
-        return new StripeEventRow(event.eventId(), event.type(), event.created(), event.apiVersion(), event.account(),
-                event.livemode(), event.receivedAtMillis(), event.bridgeInstance(), payload,
-                StripeEventRow.firstDeliveryWins(event.receivedAtMillis()));
+        return new ParsedEvent(StripeEventRow.of(event, event.type(), body.stored()), true, attempt, payout);
     }
 }

@@ -41,6 +41,13 @@ public record StripeEventRow(
         return Long.MAX_VALUE - Math.max(0L, receivedAtMillis);
     }
 
+    /** The row of {@code event}, stored as {@code type} with {@code payload}, its first delivery winning. */
+    public static StripeEventRow of(StripeEvent event, String type, String payload) {
+        return new StripeEventRow(event.eventId(), type, event.created(), event.apiVersion(), event.account(),
+                event.livemode(), event.receivedAtMillis(), event.bridgeInstance(), payload,
+                firstDeliveryWins(event.receivedAtMillis()));
+    }
+
     /** Values for {@link #COLUMNS} in the Java types the ClickHouse sink writes (DateTime as {@link Instant}). */
     public Object[] toColumnValues() {
         return new Object[] {eventId, type, Instant.ofEpochSecond(created), apiVersion, account, livemode,
